@@ -1,0 +1,324 @@
+"""Cleaning: raw page text → paragraphs, headings and dropped boilerplate.
+
+Cleaning never rewrites characters. It cuts the page into paragraphs (one per non-empty
+line), drops what is not article text (bylines, captions, credits, markers, duplicates),
+cuts datelines and closing signatures off paragraphs, and joins paragraphs that a column
+break split in two. Each kept paragraph is a list of raw slices, so every later offset
+maps back to the input. The patterns are data: ``rules/clean.yaml``.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+from .model import Dropped
+from .rules import RuleEntry, load_entries, load_section
+from .segment import word_crosses
+
+
+class BoilerplateRule(RuleEntry):
+    name: str
+    reason: str
+    scope: Literal["paragraph", "prefix", "suffix"]
+    pattern: str
+    max_chars: int | None = None
+    note: str | None = None
+
+
+class HeadingRules(RuleEntry):
+    markdown: str
+    bracket_label: str
+    max_title_chars: int
+    sentence_final: str
+    title_final: str
+
+
+class JoinRules(RuleEntry):
+    min_cut_chars: int
+    dangling_final: str
+    continuation_initial: str
+
+
+class DuplicateRules(RuleEntry):
+    min_paragraph_chars: int
+    near_duplicate_jaccard: float
+    min_sentence_chars: int
+
+
+class CaptionRules(RuleEntry):
+    gallery_min_blank_lines: int
+    gallery_max_chars: int
+    credit_only: str
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    boilerplate: tuple[tuple[BoilerplateRule, regex.Pattern], ...]
+    headings: HeadingRules
+    markdown_re: regex.Pattern
+    bracket_re: regex.Pattern
+    joins: JoinRules
+    duplicates: DuplicateRules
+    captions: CaptionRules
+    credit_only_re: regex.Pattern
+
+
+@functools.cache
+def clean_rules() -> CleanRules:
+    rules = load_entries("clean.yaml", "boilerplate", BoilerplateRule)
+    headings = load_section("clean.yaml", "headings", HeadingRules)
+    captions = load_section("clean.yaml", "captions", CaptionRules)
+    return CleanRules(
+        boilerplate=tuple((r, regex.compile(r.pattern)) for r in rules),
+        headings=headings,
+        markdown_re=regex.compile(headings.markdown),
+        bracket_re=regex.compile(headings.bracket_label),
+        joins=load_section("clean.yaml", "joins", JoinRules),
+        duplicates=load_section("clean.yaml", "duplicates", DuplicateRules),
+        captions=captions,
+        credit_only_re=regex.compile(captions.credit_only),
+    )
+
+
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_STRIP = " \t\u3000\u00a0\ufeff\r\n"
+_CLOSERS = "”’」』）)】》\"'"
+
+
+@dataclass
+class Para:
+    """A raw paragraph, then a kept paragraph: its text is the concatenation of ``pieces``."""
+
+    pieces: list[tuple[int, int]]  # raw (start, end) slices
+    text: str
+    blanks_before: int = 0
+    blanks_after: int = 0
+    block: int = 0  # paragraphs with no blank line between them share a block
+    kind: Literal["body", "heading", "title", "dropped"] = "body"
+    level: int = 0
+    dropped_reason: str | None = None
+
+    @property
+    def raw_start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def raw_end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass
+class Cleaned:
+    paragraphs: list[Para]
+    dropped: list[Dropped] = field(default_factory=list)
+    datelines: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+
+
+def split_paragraphs(raw: str) -> list[Para]:
+    """One paragraph per non-empty line, with the blank lines around it counted."""
+    paras: list[Para] = []
+    blanks = 0
+    block = 0
+    for match in _LINE.finditer(raw):
+        line = match.group()
+        if not line:
+            break
+        content = line.strip(_STRIP)
+        if not content:
+            blanks += 1
+            if paras:
+                paras[-1].blanks_after += 1
+            continue
+        if blanks:
+            block += 1
+        start = match.start() + (len(line) - len(line.lstrip(_STRIP)))
+        paras.append(Para([(start, start + len(content))], content, blanks_before=blanks, block=block))
+        blanks = 0
+    return paras
+
+
+def clean(raw: str) -> Cleaned:
+    rules = clean_rules()
+    result = Cleaned(split_paragraphs(raw))
+    for para in result.paragraphs:
+        _classify(para, rules, result)
+    _drop_gallery_captions(result, rules)
+    result.paragraphs = _join(result.paragraphs, rules)
+    _drop_duplicate_paragraphs(result, rules)
+    result.paragraphs = [p for p in result.paragraphs if p.kind != "dropped"]
+    return result
+
+
+def _drop(result: Cleaned, para: Para, reason: str, detail: str | None = None) -> None:
+    para.kind = "dropped"
+    para.dropped_reason = reason
+    result.dropped.append(Dropped(text=para.text, reason=reason, raw_start=para.raw_start,
+                                  raw_end=para.raw_end, detail=detail))
+    if reason == "byline":
+        result.bylines.append(para.text)
+
+
+def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
+    heading = rules.markdown_re.match(para.text)
+    if heading:
+        marks, title = heading.group(1), heading.group(2)
+        offset = para.text.find(title) if title else len(para.text)
+        start = para.raw_start + offset
+        para.pieces = [(start, start + len(title))]
+        para.text, para.kind, para.level = title, "heading", len(marks)
+        if not title:
+            _drop(result, para, "ornament", "empty heading")
+        return
+    for rule, pattern in rules.boilerplate:
+        if rule.scope == "paragraph":
+            if (rule.max_chars is None or len(para.text) <= rule.max_chars) and pattern.match(para.text):
+                _drop(result, para, rule.reason, rule.name)
+                return
+            continue
+        match = pattern.search(para.text)
+        if not match or match.end() == match.start():
+            continue
+        start, end = para.raw_start, para.raw_end
+        cut_start, cut_end = start + match.start(), start + match.end()
+        result.dropped.append(Dropped(text=match.group().strip(_STRIP), reason=rule.reason,
+                                      raw_start=cut_start, raw_end=cut_end, detail=rule.name))
+        if rule.reason == "dateline":
+            result.datelines.append(match.group().strip(_STRIP))
+        if rule.scope == "prefix":
+            para.text = para.text[match.end():].lstrip(_STRIP)
+            para.pieces = [(end - len(para.text), end)]
+        else:
+            para.text = para.text[: match.start()].rstrip(_STRIP)
+            para.pieces = [(start, start + len(para.text))]
+        if not para.text:
+            para.kind, para.dropped_reason = "dropped", rule.reason
+            return
+    if rules.bracket_re.match(para.text):
+        para.kind = "heading"
+        para.level = 7
+    elif len(para.text) <= rules.headings.max_title_chars and not _ends_sentence(para.text, rules):
+        para.kind = "title"  # or a paragraph cut by a column break: decided when joining
+
+
+def _ends_sentence(text: str, rules: CleanRules) -> bool:
+    core = text.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in rules.headings.sentence_final
+
+
+def _drop_gallery_captions(result: Cleaned, rules: CleanRules) -> None:
+    """Captions travel in groups: blocks that hold a credit line, and uncredited neighbours."""
+    paras = result.paragraphs
+    for i, para in enumerate(paras):
+        # A credit standing alone under its caption text: the text above is the caption,
+        # and a title whose section holds nothing but that picture is the picture's title.
+        if not (para.dropped_reason == "caption" and rules.credit_only_re.match(para.text) and i):
+            continue
+        text = paras[i - 1]
+        if text.kind == "dropped" or len(text.text) > rules.captions.gallery_max_chars * 3:
+            continue
+        _drop(result, text, "caption", "caption text above its credit line")
+        title = paras[i - 2] if i >= 2 else None
+        after = paras[i + 1] if i + 1 < len(paras) else None
+        if title and title.kind == "title" and (after is None or after.kind in ("heading", "title")):
+            _drop(result, title, "caption", "title of a stand-alone picture")
+    gap = rules.captions.gallery_min_blank_lines
+    for i, para in enumerate(paras):
+        if para.kind == "dropped" or len(para.text) > rules.captions.gallery_max_chars:
+            continue
+        if para.blanks_before < gap or para.blanks_after < gap:
+            continue
+        neighbours = [paras[j] for j in (i - 1, i + 1) if 0 <= j < len(paras)]
+        if any(n.dropped_reason == "caption" and n.blanks_before >= gap for n in neighbours):
+            _drop(result, para, "caption", "uncredited caption in a photo gallery")
+
+
+def _join(paras: list[Para], rules: CleanRules) -> list[Para]:
+    """Re-join paragraphs cut by a column break, also across a heading set in between."""
+    out: list[Para] = []
+    i = 0
+    while i < len(paras):
+        para = paras[i]
+        if para.kind in ("body", "title"):
+            while True:
+                j = i + 1
+                while j < len(paras) and paras[j].kind in ("dropped", "heading"):
+                    j += 1
+                if j >= len(paras) or paras[j].kind not in ("body", "title"):
+                    break
+                interposed = j > i + 1
+                if not _is_cut(para, paras[j], interposed, rules):
+                    break
+                nxt = paras[j]
+                para.pieces += nxt.pieces
+                para.text += nxt.text
+                para.kind = "body"
+                para.blanks_after = nxt.blanks_after
+                out.extend(p for p in paras[i + 1 : j])  # headings/drops between stay in order
+                i = j
+        if para.kind == "title":
+            para.kind = "heading"
+        out.append(para)
+        i += 1
+    return out
+
+
+def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> bool:
+    text, nxt = left.text, right.text
+    if _ends_sentence(text, rules) or text.rstrip(_CLOSERS) != text and left.kind == "title":
+        return False
+    if text[-1] in rules.headings.title_final:
+        return False
+    number_cut = text[-1].isdigit() and (nxt[0].isdigit() or nxt[0] in "万亿千百.%")
+    evidence = (
+        number_cut
+        or text[-1] in rules.joins.dangling_final
+        or nxt[0] in rules.joins.continuation_initial
+        or word_crosses(text, nxt)
+    )
+    if evidence:
+        return True
+    long_enough = len(text) >= rules.joins.min_cut_chars
+    return long_enough and not interposed and right.kind == "body"
+
+
+def _dedup_key(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if not unicodedata.category(ch).startswith(("P", "Z", "S")))
+
+
+def _trigrams(key: str) -> set[str]:
+    return {key[i : i + 3] for i in range(max(1, len(key) - 2))}
+
+
+def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
+    """Drop later copies of a paragraph, exact or near (shared 3-grams), keeping the first."""
+    limits = rules.duplicates
+    seen: dict[str, int] = {}
+    kept: list[tuple[int, set[str], int]] = []  # (length, trigrams, index)
+    for index, para in enumerate(result.paragraphs):
+        if para.kind != "body":
+            continue
+        key = _dedup_key(para.text)
+        if len(key) < limits.min_paragraph_chars:
+            continue
+        if key in seen:
+            _drop(result, para, "duplicate", f"copy of paragraph at raw offset {result.paragraphs[seen[key]].raw_start}")
+            continue
+        seen[key] = index
+        if len(key) > 5000:  # near-duplicate search is for ordinary paragraphs
+            continue
+        grams = _trigrams(key)
+        for length, other, other_index in kept:
+            if not 0.8 <= len(key) / length <= 1.25:
+                continue
+            if len(grams & other) / len(grams | other) >= limits.near_duplicate_jaccard:
+                _drop(result, para, "near_duplicate",
+                      f"near copy of paragraph at raw offset {result.paragraphs[other_index].raw_start}")
+                break
+        else:
+            kept.append((len(key), grams, index))

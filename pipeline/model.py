@@ -1,0 +1,151 @@
+"""The document model: one pydantic record per input document.
+
+Offsets (``start``, ``end``) are character offsets into ``Document.text``, the cleaned
+text. Cleaning never rewrites characters, it only drops and joins, so the cleaned text is
+a concatenation of slices of the decoded input; ``Document.segments`` records them and
+``Document.raw_offset`` maps any cleaned offset back to the decoded input.
+"""
+from __future__ import annotations
+
+import bisect
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+DropReason = Literal[
+    "duplicate",
+    "near_duplicate",
+    "byline",
+    "dateline",
+    "caption",
+    "credit",
+    "signature",
+    "continuation",
+    "qr_code",
+    "page_furniture",
+    "ornament",
+]
+Qualifier = Literal["=", "~", ">", ">=", "<", "<="]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Segment(Model):
+    """``length`` characters at ``start`` in the cleaned text come from ``raw_start``."""
+
+    start: int
+    raw_start: int
+    length: int
+
+
+class Section(Model):
+    id: int
+    level: int = Field(description="1 = page/article title, deeper numbers nest inside")
+    title: str
+    parent: int | None = None
+    kind: Literal["title", "section", "subtitle"] = "section"
+
+
+class Paragraph(Model):
+    start: int
+    end: int
+    section: int | None = None
+    heading: bool = False
+
+
+class Sentence(Model):
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    section: int | None = None
+    section_path: list[str] = []
+    heading: bool = False
+
+
+class Dropped(Model):
+    text: str
+    reason: DropReason
+    raw_start: int
+    raw_end: int
+    detail: str | None = Field(None, description="e.g. the rule that matched, or the copy's position")
+
+
+class Quantity(Model):
+    start: int
+    end: int
+    text: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str
+    qualifier: Qualifier = "="
+    dimension: str | None = None
+    sentence: int | None = None
+
+
+class Mention(Model):
+    start: int
+    end: int
+    text: str
+
+
+class Entity(Model):
+    id: str | None
+    name: str
+    type: Literal["GPE", "ORG", "LOC", "FAC", "PERSON"]
+    mentions: list[Mention] = []
+
+
+class Claim(Model):
+    sentence: int
+    subject: str
+    subject_id: str | None = None
+    indicator: str
+    quantity: str
+    quantity_index: int
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str
+    qualifier: Qualifier = "="
+    kind: Literal["level", "change", "share", "rank"]
+    time: str | None = None
+    modality: Literal["actual", "target", "expected"] = "actual"
+
+
+class Metadata(Model):
+    datelines: list[str] = []
+    date: str | None = Field(None, description="publication date when the text makes it certain")
+    bylines: list[str] = []
+
+
+class Document(Model):
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    source: str | None = None
+    encoding: str | None = None
+    text: str = ""
+    metadata: Metadata = Metadata()
+    sections: list[Section] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    dropped: list[Dropped] = []
+    quantities: list[Quantity] = []
+    entities: list[Entity] = []
+    claims: list[Claim] = []
+    segments: list[Segment] = []
+    errors: list[str] = []
+
+    def raw_offset(self, offset: int) -> int:
+        """The offset in the decoded input of cleaned-text ``offset``."""
+        starts = [s.start for s in self.segments]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        seg = self.segments[i]
+        return seg.raw_start + min(offset - seg.start, seg.length)

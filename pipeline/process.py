@@ -1,0 +1,161 @@
+"""The pipeline: one Document from one input text, stage by stage.
+
+read → clean → sentences → (quantities → entities → claims). Each stage is a function
+``stage(doc) -> None`` that fills its part of the Document; a stage that fails records
+its error on the document and the others still run, so a batch never stops on one page.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from .clean import Cleaned, clean, clean_rules
+from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence
+from .read import Source, iter_sources
+from .sentences import split_sentences
+
+Stage = Callable[[Document], None]
+
+
+def _later_stages() -> list[tuple[str, Stage]]:
+    """The stages after sentence splitting, imported lazily so cleaning works alone."""
+    stages: list[tuple[str, Stage]] = []
+    try:
+        from .quantities import annotate_quantities
+    except ImportError:  # stage not built yet
+        pass
+    else:
+        stages.append(("quantities", annotate_quantities))
+    try:
+        from .entities import annotate_entities
+    except ImportError:
+        pass
+    else:
+        stages.append(("entities", annotate_entities))
+    try:
+        from .claims import annotate_claims
+    except ImportError:
+        pass
+    else:
+        stages.append(("claims", annotate_claims))
+    return stages
+
+
+def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
+    """Run the whole pipeline on one text; never raises for bad content."""
+    doc = Document(id=doc_id or "doc", source=source)
+    try:
+        build_document(doc, text)
+    except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on
+        doc.errors.append(f"clean: {type(exc).__name__}: {exc}")
+        return doc
+    for name, stage in _later_stages():
+        try:
+            stage(doc)
+        except Exception as exc:  # noqa: BLE001
+            doc.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+    return doc
+
+
+def process_source(source: Source) -> Document:
+    if source.error is not None:
+        return Document(id=source.id, source=source.name, errors=[f"read: {source.error}"])
+    assert source.text is not None
+    doc = process(source.text, doc_id=source.id, source=source.name)
+    doc.encoding = source.encoding
+    return doc
+
+
+def process_files(paths: Iterable[str | Path]) -> Iterator[Document]:
+    """Documents for files, folders, globs or JSONL files, in input order, one at a time."""
+    for source in iter_sources([str(p) for p in paths]):
+        yield process_source(source)
+
+
+def build_document(doc: Document, raw: str) -> None:
+    """Clean ``raw`` and split it into sentences, filling text, sections and offsets."""
+    cleaned = clean(raw)
+    doc.dropped = cleaned.dropped
+    doc.metadata = Metadata(datelines=cleaned.datelines, bylines=cleaned.bylines)
+    min_repeat = clean_rules().duplicates.min_sentence_chars
+    seen_sentences: set[str] = set()
+    pieces: list[str] = []
+    length = 0
+    stack: list[Section] = []
+    for para in cleaned.paragraphs:
+        if para.kind == "heading":
+            level = para.level
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            section = Section(id=len(doc.sections), level=level, title=para.text,
+                              parent=stack[-1].id if stack else None,
+                              kind="title" if level == 1 else "section")
+            doc.sections.append(section)
+            stack.append(section)
+            spans = [(0, len(para.text))]
+        else:
+            spans = split_sentences(para.text)
+        section_id = stack[-1].id if stack else None
+        path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
+        kept: list[tuple[int, int]] = []
+        for start, end in spans:
+            sentence = para.text[start:end]
+            key = _sentence_key(sentence)
+            if para.kind != "heading" and len(key) >= min_repeat and key in seen_sentences:
+                raw_start = _raw_at(para.pieces, start)
+                doc.dropped.append(Dropped(text=sentence, reason="duplicate", raw_start=raw_start,
+                                           raw_end=_raw_at(para.pieces, end - 1) + 1,
+                                           detail="sentence repeats an earlier sentence"))
+                continue
+            if para.kind != "heading":
+                seen_sentences.add(key)
+            kept.append((start, end))
+        if not kept:
+            continue
+        if pieces:
+            pieces.append("\n")
+            length += 1
+        paragraph_index = len(doc.paragraphs)
+        paragraph_start = length
+        for number, (start, end) in enumerate(kept):
+            if number and kept[number - 1][1] != start:
+                pass  # a dropped duplicate sentence in between: the gap is not copied
+            text = para.text[start:end]
+            doc.sentences.append(Sentence(start=length, end=length + len(text), text=text,
+                                          paragraph=paragraph_index,
+                                          section=section_id if para.kind != "heading" else section_id,
+                                          section_path=path, heading=para.kind == "heading"))
+            _add_segments(doc.segments, para.pieces, start, end, length)
+            pieces.append(text)
+            length += len(text)
+        doc.paragraphs.append(Paragraph(start=paragraph_start, end=length, section=section_id,
+                                        heading=para.kind == "heading"))
+    doc.text = "".join(pieces)
+    doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
+
+
+def _sentence_key(sentence: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", sentence)
+                   if not unicodedata.category(ch).startswith(("P", "Z")))
+
+
+def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:
+    for start, end in pieces:
+        if offset < end - start:
+            return start + offset
+        offset -= end - start
+    return pieces[-1][1]
+
+
+def _add_segments(segments: list[Segment], pieces: list[tuple[int, int]], start: int, end: int,
+                  clean_start: int) -> None:
+    """Map paragraph-local [start, end) (over the concatenated pieces) to raw slices."""
+    local = 0
+    for raw_start, raw_end in pieces:
+        size = raw_end - raw_start
+        lo, hi = max(start, local), min(end, local + size)
+        if lo < hi:
+            segments.append(Segment(start=clean_start + (lo - start), raw_start=raw_start + (lo - local),
+                                    length=hi - lo))
+        local += size

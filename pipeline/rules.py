@@ -1,0 +1,98 @@
+"""Loading the knowledge in ``rules/``: YAML files validated into pydantic models.
+
+Every entry keeps the line it came from, so that a malformed entry stops the program
+with a message naming the file and the line (``rules/units.yaml:42: ...``) instead of a
+traceback deep inside a stage.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class RulesError(Exception):
+    """A rule file is missing or malformed; the message names the file and line."""
+
+
+class RuleEntry(BaseModel):
+    """Base of every typed rule entry: unknown keys are errors (typos must not pass)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that records the source line of every mapping."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def rules_path(name: str) -> Path:
+    return RULES_DIR / name
+
+
+@functools.cache
+def load_yaml(name: str) -> Any:
+    """The raw content of ``rules/<name>``, mappings carrying ``__line__``."""
+    path = rules_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read rule file ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise RulesError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def validate(name: str, raw: Any, model: type[M], line: int | None = None) -> M:
+    """Validate one entry of ``rules/<name>`` into ``model``, or fail naming file:line."""
+    if isinstance(raw, dict):
+        line = raw.get("__line__", line)
+    try:
+        return model.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}" for err in exc.errors()
+        )
+        where = f"{rules_path(name)}:{line}" if line else str(rules_path(name))
+        raise RulesError(f"{where}: {problems}") from None
+
+
+def load_entries(name: str, key: str, model: type[M]) -> list[M]:
+    """The list under top-level ``key`` of ``rules/<name>``, each entry validated."""
+    data = load_yaml(name)
+    if not isinstance(data, dict) or key not in data:
+        raise RulesError(f"{rules_path(name)}: expected a top-level '{key}:' list")
+    entries = data[key]
+    if not isinstance(entries, list):
+        raise RulesError(f"{rules_path(name)}:{data.get('__line__', 1)}: '{key}' must be a list")
+    return [validate(name, entry, model) for entry in entries]
+
+
+def load_section(name: str, key: str, model: type[M]) -> M:
+    """The mapping under top-level ``key`` of ``rules/<name>``, validated as one model."""
+    data = load_yaml(name)
+    if not isinstance(data, dict) or key not in data:
+        raise RulesError(f"{rules_path(name)}: expected a top-level '{key}:' mapping")
+    return validate(name, data[key], model)

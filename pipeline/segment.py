@@ -1,0 +1,42 @@
+"""Word segmentation, loaded lazily: only where word boundaries matter.
+
+jieba is the default (its dictionary ships with the package, so it works offline at
+once). Loading its prefix dictionary costs about a second, so nothing imports it until a
+stage actually asks for words.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+
+@functools.cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (jieba's precise mode, no HMM guessing of new words)."""
+    return _jieba().lcut(text, HMM=False)
+
+
+def word_crosses(left: str, right: str, window: int = 4) -> bool:
+    """True when a dictionary word spans the boundary between ``left`` and ``right``.
+
+    Used to tell a paragraph cut inside a word (气温变 | 化成为 → 变化) from a title
+    followed by a new paragraph.
+    """
+    head, tail = left[-window:], right[:window]
+    if not head or not tail:
+        return False
+    position = 0
+    for word in words(head + tail):
+        end = position + len(word)
+        if position < len(head) < end and len(word) > 1:
+            return True
+        position = end
+    return False

@@ -1,0 +1,129 @@
+"""Sentence splitting for Chinese news paragraphs (rules: ``rules/sentences.yaml``).
+
+A sentence ends at a terminal mark (。！？), an ellipsis run or a clause-list semicolon,
+together with the closing quotes and brackets that follow it. It does not end inside a
+quotation or bracket that closes later in the paragraph, nor at a quotation followed by
+its speaker (“……。”王彩云说), nor at the point of a decimal (1.35).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .rules import RuleEntry, load_section
+
+
+class SplittingRules(RuleEntry):
+    terminals: str
+    list_separators: str
+    ellipsis: str
+    closers: str
+    openers_to_closers: dict[str, str]
+    speaker_after_quote: str
+    continuation_initial: str
+    utterance_start: str
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: SplittingRules
+    marks: regex.Pattern
+    ellipsis: regex.Pattern
+    speaker: regex.Pattern
+    closer_of: dict[str, str]
+    closers: frozenset[str]
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    rules = load_section("sentences.yaml", "splitting", SplittingRules)
+    brackets = "".join(rules.openers_to_closers) + "".join(rules.openers_to_closers.values())
+    marks = regex.escape(rules.terminals + rules.list_separators + "." + brackets)
+    return _Compiled(
+        rules=rules,
+        marks=regex.compile(f"{rules.ellipsis}|[{marks}]"),
+        ellipsis=regex.compile(rules.ellipsis),
+        speaker=regex.compile(rules.speaker_after_quote),
+        closer_of=dict(rules.openers_to_closers),
+        closers=frozenset(rules.closers),
+    )
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of one paragraph, white space trimmed."""
+    c = _compiled()
+    rules = c.rules
+    balanced = _balanced(text, c)
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
+    start = position = 0
+    n = len(text)
+    for match in c.marks.finditer(text):
+        if match.start() < position:
+            continue  # already consumed as part of a sentence end
+        mark, end = match.group(), match.end()
+        if mark in c.closer_of and balanced:
+            stack.append((c.closer_of[mark], match.start()))
+            continue
+        if stack and mark == stack[-1][0]:
+            _, opened = stack.pop()
+            # A quotation or bracket that closes right after a terminal ends the sentence
+            # with it (他说：“明天见。”), when it was opened where an utterance can start.
+            # Bounded look-behind windows: slicing to the paragraph start would make long
+            # paragraphs quadratic.
+            before = text[max(start, match.start() - 8) : match.start()].rstrip(rules.closers)
+            opener_context = text[max(start, opened - 8) : opened].rstrip()
+            if stack or not before or not (before[-1] in rules.terminals or c.ellipsis.search(before[-3:])):
+                continue
+            if opener_context and opener_context[-1] not in rules.utterance_start:
+                continue
+        elif mark in c.closers or mark in c.closer_of:
+            continue
+        elif mark == "." and (end < n and not text[end].isspace() or match.start() and text[match.start() - 1].isdigit()):
+            continue  # a decimal point, an abbreviation or a domain name
+        elif stack:
+            continue  # inside a quotation or bracket that closes later
+        while end < n and (text[end] in c.closers or text[end] in rules.terminals):
+            if text[end] in c.closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.closer_of.values() and balanced:
+                break
+            end += 1
+        rest = text[end : end + 40]  # bounded look-ahead (see above)
+        if rest and rest[0] in rules.continuation_initial:
+            continue
+        if text[end - 1] in c.closers and c.speaker.match(rest):
+            continue  # “……。”王彩云说。 — the quotation and its speaker are one sentence
+        if c.ellipsis.fullmatch(mark) and rest and not _starts_new(rest):
+            continue
+        _append(spans, text, start, end)
+        start = position = end
+    _append(spans, text, start, n)
+    return spans
+
+
+def _starts_new(rest: str) -> bool:
+    """After an ellipsis, a new sentence starts unless the text is plainly a continuation."""
+    return not rest[0] in "，,、等的"
+
+
+def _balanced(text: str, c: _Compiled) -> bool:
+    """True when every quotation/bracket opened in the paragraph is closed in order."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in c.closer_of:
+            stack.append(c.closer_of[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in c.closer_of.values():
+            return False
+    return not stack
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
