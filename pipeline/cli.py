@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .emit import GOLD_FILES, atomic_writer, claim_rows, dumps, gold_records
 from .model import Document
-from .process import process_source
+from .process import load_all_rules, process_source
 from .read import InputError, expand_inputs, iter_sources
 from .rules import RulesError
 
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.emit == "gold" and not args.output:
         parser.error("--emit gold needs -o DIR (the folder for the four gold-format files)")
     try:
+        load_all_rules()
         count = len(expand_inputs(args.inputs))
         return run(args, count)
     except InputError as exc:

@@ -42,6 +42,20 @@ def _later_stages() -> list[tuple[str, Stage]]:
     return stages
 
 
+def load_all_rules() -> None:
+    """Load and validate every rule file now (start-up), so a malformed entry stops the
+    program with its file and line before any document is read."""
+    from .sentences import _compiled
+
+    clean_rules()
+    _compiled()
+    for name, _ in _later_stages():
+        module = __import__(f"{__package__}.{name}", fromlist=["load_rules"])
+        loader = getattr(module, "load_rules", None)
+        if loader:
+            loader()
+
+
 def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
     """Run the whole pipeline on one text; never raises for bad content."""
     doc = Document(id=doc_id or "doc", source=source)

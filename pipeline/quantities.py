@@ -48,7 +48,7 @@ class Unit(RuleEntry):
     def unit(self) -> str:
         return self.canonical or self.surface
 
-    @property
+    @functools.cached_property
     def exact_factor(self) -> Fraction:
         return Fraction(self.factor)
 
@@ -65,6 +65,10 @@ class Frame(RuleEntry):
     factor: str
     dimension: str
     source: str
+
+    @functools.cached_property
+    def exact_factor(self) -> Fraction:
+        return Fraction(self.factor)
 
 
 class WordAmount(RuleEntry):
@@ -129,6 +133,7 @@ class Tables:
     rate_re: regex.Pattern
     frames: tuple[Frame, ...]
     words: tuple[WordAmount, ...]
+    word_by_surface: dict[str, WordAmount]
     word_re: regex.Pattern
     before: dict[str, QualifierWord]
     after: dict[str, QualifierWord]
@@ -169,6 +174,7 @@ def tables() -> Tables:
         rate_re=regex.compile(_alternation(rates)),
         frames=tuple(load_entries("units.yaml", "frames", Frame)),
         words=words,
+        word_by_surface={w.surface: w for w in words},
         word_re=regex.compile(_alternation(w.surface for w in words)),
         before=before,
         after=after,
@@ -180,6 +186,10 @@ def tables() -> Tables:
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
         context=context,
     )
+
+
+def load_rules() -> None:
+    tables()
 
 
 def _context_raw() -> dict:
@@ -195,6 +205,8 @@ def _context_raw() -> dict:
 
 # ---------------------------------------------------------------------------- extraction
 
+ONE = Fraction(1)
+
 
 @dataclass(frozen=True)
 class QuantityMatch:
@@ -207,7 +219,7 @@ class QuantityMatch:
     low: Fraction | None = None
     high: Fraction | None = None
     unit: str = ""
-    factor: Fraction = Fraction(1)
+    factor: Fraction = ONE
     dimension: str = "count"
     qualifier: str = "="
 
@@ -321,9 +333,10 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     amounts = _amounts(text, t)
     index = 0
     for word in t.word_re.finditer(text):
-        entry = next(w for w in t.words if w.surface == word.group())
-        if entry.guard == "ranking_context" and not _rank_cue(text, word.start(), t):
-            continue
+        entry = t.word_by_surface[word.group()]
+        if entry.guard == "ranking_context" and (
+                not _rank_cue(text, word.start(), t) or regex.match(r"\p{Han}", text[word.end() : word.end() + 1] or "x")):
+            continue  # 首位女航天员: "the first", not a place in a ranking
         qualifier = (_qualifier_after(text, word.end(), t, None)
                      or _qualifier_before(text, word.start(), t, None)[0] or "=")
         matches.append(QuantityMatch(word.start(), word.end(), word.group(), Fraction(entry.value),
@@ -354,8 +367,15 @@ def _drop_overlaps(matches: list[QuantityMatch]) -> list[QuantityMatch]:
     return kept
 
 
+_CLAUSE_BREAK = regex.compile(r"[\p{P}\s]")
+
+
 def _rank_cue(text: str, start: int, t: Tables) -> bool:
+    """A ranking verb or scope word earlier in the same clause (居全国…, 位列自治区…)."""
     window = text[max(0, start - t.ranks.cue_window) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    if breaks:
+        window = window[breaks[-1].end() :]
     return any(cue in window for cue in t.ranks.cues)
 
 
@@ -373,15 +393,15 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
         if text.startswith(frame.suffix, pos) and text[:start].endswith(frame.prefix):
             begin, end = start - len(frame.prefix), pos + len(frame.suffix)
             qualifier = _qualifier_before(text, begin, t, None)[0] or "="
-            return _build(text, begin, end, amount, frame.canonical, Fraction(frame.factor), frame.dimension,
+            return _build(text, begin, end, amount, frame.canonical, frame.exact_factor, frame.dimension,
                           qualifier)
     if amount.is_percent:
         end = pos
         qualifier = _qualifier_after(text, end, t, None) or _qualifier_before(text, start, t, None)[0]
         value = amount.value * 100 if amount.value is not None and "/" in text[start:end] or "分之" in text[start:end] and not text[start:end].startswith(("百分之", "千分之", "万分之")) else amount.value
-        return _build(text, start, end, amount, "%", Fraction(1), "percent", qualifier or ("~" if amount.low is not None else "="), value=value)
+        return _build(text, start, end, amount, "%", ONE, "percent", qualifier or ("~" if amount.low is not None else "="), value=value)
     inner = False
-    multiplier = Fraction(1)
+    multiplier = ONE
     if pos < len(text) and text[pos] in ctx.inner_approximation:
         inner, pos = True, pos + 1
         while pos < len(text) and text[pos] in "万亿":  # 850余万吨
@@ -423,8 +443,11 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
     return _build(text, start, end, amount, canonical, unit.exact_factor, dimension, qualifier, multiplier=multiplier)
 
 
-def _build(text, start, end, amount: _Amount, unit, factor, dimension, qualifier, value=None, multiplier=Fraction(1)):
+def _build(text, start, end, amount: _Amount, unit, factor, dimension, qualifier, value=None, multiplier=ONE):
     base = value if value is not None else amount.value
+    if multiplier is ONE:
+        return QuantityMatch(start, end, text[start:end], base, amount.low, amount.high, unit, factor,
+                             dimension, qualifier)
     return QuantityMatch(start, end, text[start:end], None if base is None else base * multiplier,
                          None if amount.low is None else amount.low * multiplier,
                          None if amount.high is None else amount.high * multiplier,
@@ -492,7 +515,7 @@ def _bare_noun_count(amount: _Amount, text: str, pos: int, t: Tables, inner: boo
     if not nxt or not regex.match(r"\p{Han}", nxt) or nxt in "多余级":
         return None
     qualifier = _qualifier_before(text, amount.start, t, None)[0] or "="
-    return _build(text, amount.start, pos, amount, t.context.bare_noun_count_unit, Fraction(1), "count", qualifier)
+    return _build(text, amount.start, pos, amount, t.context.bare_noun_count_unit, ONE, "count", qualifier)
 
 
 # ---------------------------------------------------------------------------- resolution

@@ -1,0 +1,84 @@
+"""The entity knowledge base: ``rules/kb/*.yaml``, validated at load.
+
+Each file holds ``entities:``, a list of entries (id, name, type, aliases, parent,
+source). Ids follow shared/spec/GOLD.md: ``adm:<GB/T 2260 code>``, ``iso:<alpha-2>``,
+``org:/loc:/fac:/per:<canonical full name>``. Loading fails with file and line when an
+entry is malformed, an id repeats, a parent is unknown, or an alias is claimed by two
+entries without being declared ambiguous.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .rules import RULES_DIR, RuleEntry, RulesError, load_entries, rules_path
+
+KB_DIR = "kb"
+EntityType = Literal["GPE", "ORG", "LOC", "FAC", "PERSON"]
+ID_PREFIXES = ("adm:", "iso:", "org:", "loc:", "fac:", "per:")
+
+
+class KBEntry(RuleEntry):
+    id: str
+    name: str = Field(min_length=1)
+    type: EntityType
+    aliases: list[str] = []
+    parent: str | None = None
+    level: Literal["country", "province", "prefecture", "county", "township"] | None = None
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not value.startswith(ID_PREFIXES):
+            raise ValueError(f"id must start with one of {', '.join(ID_PREFIXES)}")
+        if value.startswith("adm:") and not (len(value) == 10 and value[4:].isdigit()):
+            raise ValueError("adm: ids are six-digit GB/T 2260 codes (adm:150200)")
+        return value
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: dict[str, KBEntry]
+    surfaces: dict[str, tuple[str, ...]]  # name or alias → ids (more than one: ambiguous)
+    files: tuple[str, ...]
+
+    def get(self, entity_id: str) -> KBEntry | None:
+        return self.entries.get(entity_id)
+
+    def ancestors(self, entity_id: str) -> list[str]:
+        chain, seen = [], set()
+        entry = self.entries.get(entity_id)
+        while entry and entry.parent and entry.parent not in seen:
+            chain.append(entry.parent)
+            seen.add(entry.parent)
+            entry = self.entries.get(entry.parent)
+        return chain
+
+
+def kb_files() -> list[str]:
+    return sorted(f"{KB_DIR}/{p.name}" for p in (RULES_DIR / KB_DIR).glob("*.yaml"))
+
+
+@functools.cache
+def knowledge_base() -> KnowledgeBase:
+    entries: dict[str, KBEntry] = {}
+    where: dict[str, str] = {}
+    files = kb_files()
+    for name in files:
+        for entry in load_entries(name, "entities", KBEntry):
+            if entry.id in entries:
+                raise RulesError(f"{rules_path(name)}: id {entry.id} is already defined in {where[entry.id]}")
+            entries[entry.id] = entry
+            where[entry.id] = str(rules_path(name))
+    surfaces: dict[str, list[str]] = {}
+    for entry in entries.values():
+        if entry.parent and entry.parent not in entries:
+            raise RulesError(f"{where[entry.id]}: {entry.id}: parent {entry.parent} is not in the knowledge base")
+        for surface in dict.fromkeys([entry.name, *entry.aliases]):
+            surfaces.setdefault(surface, []).append(entry.id)
+    return KnowledgeBase(entries, {s: tuple(ids) for s, ids in surfaces.items()}, tuple(files))
