@@ -122,6 +122,7 @@ class Context(RuleEntry):
     ordinal_nouns_after: list[str]
     set_phrase_heads: list[str]
     distributive_one: str
+    free_lone_multipliers: list[str]
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def tables() -> Tables:
         after=after,
         lone=lone,
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
-                              f"({regex.escape(context.bound_prefix.surface)})?({_alternation(lone)})"),
+                              f"({regex.escape(context.bound_prefix.surface)})?({_alternation(lone)})"
+                              f"(?![0-9０-９零〇一二两三四五六七八九])"),
         bridge_re=regex.compile(f"({_alternation(before)})(?:{_alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
@@ -252,10 +254,12 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         # A bare multiplier is an amount only before 多/余, after 上, or before a unit
         # that takes one (亿元, 亿吨): 千家万户 and 跨越千里 stay idioms.
         nxt = text[end : end + 1]
-        if not (bound or (nxt and nxt in t.context.inner_approximation) or t.lone_unit_re.match(text, end)):
+        qualified = _qualifier_before(text, m.start(), t, None)[0] is not None  # 近百家, 超千亿元
+        if not (bound or qualified or m.group(2) in t.context.free_lone_multipliers
+                or (nxt and nxt in t.context.inner_approximation) or t.lone_unit_re.match(text, end)):
             continue
         found.append(_Amount(m.start(), end, Fraction(t.lone[m.group(2)].value), chinese=True,
-                             has_multiplier=True, bound=bound))
+                             has_multiplier=m.group(2) not in t.context.free_lone_multipliers, bound=bound))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
     found.sort(key=lambda a: (a.start, -a.end))
@@ -315,7 +319,8 @@ def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tu
 def _qualifier_after(text: str, end: int, t: Tables, unit: Unit | None) -> str | None:
     for length in (3, 2, 1):
         q = t.after.get(text[end : end + length])
-        if q and q.not_followed_by and text[end + length : end + length + 1] in q.not_followed_by:
+        following = text[end + length : end + length + 1]
+        if q and q.not_followed_by and following and following in q.not_followed_by:
             continue
         if q and (not q.only_for_kinds or (unit and unit.kind in q.only_for_kinds)):
             if q.surface == "多" and text[end + 1 : end + 2] in t.units:  # 多个 … belongs to a next amount
@@ -500,8 +505,8 @@ def _range_or_product(amount, following, text, t) -> QuantityMatch | None:
             return QuantityMatch(amount.start, second.end, text[amount.start:second.end], amount.value * second.value,
                                  unit=second.unit, factor=second.factor, dimension=second.dimension,
                                  qualifier=second.qualifier)
-        if second.unit == "a" or amount.value >= second.value:
-            return None  # 2021至2024年 is a span of dates; a range rises
+        if amount.value >= second.value:
+            return None  # a range rises (2024至11月 is not one)
         return QuantityMatch(amount.start, second.end, text[amount.start:second.end], None, amount.value,
                              second.value, second.unit, second.factor, second.dimension, "=")
     return None

@@ -19,9 +19,10 @@ def _jieba():
     return jieba
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text`` (jieba's precise mode, no HMM guessing of new words)."""
-    return _jieba().lcut(text, HMM=False)
+def words(text: str, guess_new_words: bool = False) -> list[str]:
+    """The words of ``text`` in jieba's precise mode. ``guess_new_words`` turns on jieba's
+    HMM, which finds words missing from the dictionary (people's names, 张强)."""
+    return _jieba().lcut(text, HMM=guess_new_words)
 
 
 def word_crosses(left: str, right: str, window: int = 4) -> bool:

@@ -1,0 +1,311 @@
+"""Entities: recognition and linking to the knowledge base in ``rules/kb/``.
+
+Three recognisers, then one resolver:
+
+- knowledge-base names and aliases, matched on characters, leftmost-longest (an
+  Aho-Corasick automaton): 包头 inside 包头市 or inside 包头钢铁（集团）有限责任公司 is not a
+  separate mention, because the longer name wins;
+- organisation names not in the base, by their last word (…有限公司, …集团, …研究院);
+- person names, after a role word or before a speech verb (``rules/entities.yaml``);
+- context words (全区, 全市, 首府, 我国) resolved by scope: the section headings the
+  sentence sits under, then the entities the document is about.
+"""
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+
+from .kb import KBEntry, knowledge_base
+from .model import Document, Entity, Mention
+from .rules import RuleEntry, load_entries, load_section
+from .segment import words
+
+
+class ScopeWord(RuleEntry):
+    surface: str
+    level: str
+
+
+class NameLength(RuleEntry):
+    min: int
+    max: int
+
+
+class EntityRules(RuleEntry):
+    scope_not_before: str
+    capitals: dict[str, str]
+    country_of_provinces: str
+    street_suffixes: list[str]
+    org_suffixes: list[str]
+    org_max_chars: int
+    org_min_chars: int
+    org_left_boundaries: list[str]
+    person_roles: list[str]
+    person_verbs: list[str]
+    person_titles_after: list[str]
+    person_name_chars: NameLength
+    surnames: str
+    compound_surnames: list[str]
+    not_person_names: list[str]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A mention before linking: kind is kb, scope, org or person."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    ids: tuple[str, ...] = ()
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: EntityRules
+    automaton: ahocorasick.Automaton
+    scope: dict[str, str]
+    org_re: regex.Pattern
+    person_role_re: regex.Pattern
+    person_verb_re: regex.Pattern
+    person_title_re: regex.Pattern
+    role_re: regex.Pattern
+    surname_re: regex.Pattern
+    boundary_words: frozenset[str]
+
+
+def _alternation(items) -> str:
+    return "|".join(regex.escape(s) for s in sorted(items, key=len, reverse=True))
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    from .rules import _strip_lines, load_yaml
+
+    data = _strip_lines(load_yaml("entities.yaml"))
+    rules = EntityRules.model_validate({k: data[k] for k in EntityRules.model_fields})
+    scope = {w.surface: w.level for w in load_entries("entities.yaml", "scope_words", ScopeWord)}
+    kb = knowledge_base()
+    automaton = ahocorasick.Automaton()
+    for surface, ids in kb.surfaces.items():
+        if len(surface) >= 2:  # one-character aliases (俄, 蒙) are too ambiguous to match alone
+            automaton.add_word(surface, ("kb", surface, ids))
+    for surface, level in scope.items():
+        if surface not in kb.surfaces:
+            automaton.add_word(surface, ("scope", surface, level))
+    automaton.make_automaton()
+    name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
+    surname = f"(?:{_alternation(rules.compound_surnames)}|[{rules.surnames}])"
+    short_name = f"{surname}\\p{{Han}}{{1,2}}"
+    verbs = _alternation(rules.person_verbs)
+    clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
+    return _Compiled(
+        rules=rules,
+        automaton=automaton,
+        scope=scope,
+        org_re=regex.compile(_alternation(rules.org_suffixes)),
+        person_role_re=regex.compile(f"(?:{_alternation(rules.person_roles)})({name})(?:{verbs})"),
+        person_verb_re=regex.compile(f"{clause_start}({short_name})(?:{verbs})"),
+        person_title_re=regex.compile(f"{clause_start}({short_name})(?:{_alternation(rules.person_titles_after)})"),
+        role_re=regex.compile(_alternation(rules.person_roles)),
+        surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
+        boundary_words=frozenset(rules.org_left_boundaries),
+    )
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+def find_mentions(text: str) -> list[Found]:
+    """Mentions in one sentence, left to right, without overlaps (scope words unresolved)."""
+    c = _compiled()
+    found: list[Found] = []
+    for end, (kind, surface, payload) in c.automaton.iter_long(text):
+        start = end - len(surface) + 1
+        after = text[end + 1 : end + 3]
+        if kind == "scope":
+            if after[:1] and after[0] in c.rules.scope_not_before:
+                continue
+            found.append(Found(start, end + 1, surface, "scope", level=payload))
+            continue
+        if any(after.startswith(s) for s in c.rules.street_suffixes) and _is_place(payload):
+            continue  # 山西路: a street, not the province
+        found.append(Found(start, end + 1, surface, "kb", ids=payload))
+    found += _organisations(text, found, c)
+    found += _persons(text, found, c)
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Found] = []
+    for f in found:
+        if kept and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return kept
+
+
+def _is_place(ids: tuple[str, ...]) -> bool:
+    return all(i.startswith(("adm:", "iso:", "loc:")) for i in ids)
+
+
+def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
+    out = []
+    for match in c.org_re.finditer(text):
+        s, e = match.span()
+        if any(k.start <= s < k.end or k.start < e <= k.end for k in known):
+            continue
+        start = _org_start(text, s, known, c)
+        if start is None or e - start < c.rules.org_min_chars:
+            continue
+        name = text[start:e]
+        out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
+    return out
+
+
+_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9（）()·]")
+
+
+def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -> int | None:
+    """Where an organisation name ending at ``suffix_start`` begins."""
+    start = suffix_start
+    limit = max(0, suffix_start - c.rules.org_max_chars)
+    while start > limit and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+    run = text[start:suffix_start]
+    if not run:
+        return None
+    # The name starts after the last boundary word of the run …
+    position, begin = start, start
+    for word in words(run):
+        position += len(word)
+        if word in c.boundary_words or regex.fullmatch(r"[0-9]+", word):
+            begin = position
+    # … or at the last place name in it that follows another place or the run's start
+    # (呼和浩特市玉泉区…产业园内蒙古精卓羊绒制品有限公司 → 内蒙古精卓…).
+    places = [k for k in known if begin <= k.start < suffix_start and k.kind == "kb" and _is_place(k.ids)
+              and not _inside_brackets(text, begin, k.start)]
+    for place in reversed(places):
+        before = text[place.start - 1] if place.start > begin else ""
+        if place.start == begin or before in "园区镇村乡旗县市盟" or any(p.end == place.start for p in places):
+            return place.start
+    return begin if begin < suffix_start else None
+
+
+def _inside_brackets(text: str, start: int, position: int) -> bool:
+    segment = text[start:position]
+    return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
+
+
+def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
+    out = []
+    for pattern in (c.person_role_re, c.person_verb_re, c.person_title_re):
+        for match in pattern.finditer(text):
+            s, e = match.span(1)
+            name = match.group(1)
+            if any(bad in name for bad in c.rules.not_person_names):
+                continue
+            if any(k.start < e and s < k.end for k in known + out):
+                continue
+            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+    # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
+    # segmenter says where the name ends.
+    for match in c.role_re.finditer(text):
+        following = text[match.end() : match.end() + 6]
+        first = words(following, guess_new_words=True)[:1]
+        if not first or not c.surname_re.match(first[0]):
+            continue
+        s, e = match.end(), match.end() + len(first[0])
+        if any(bad in first[0] for bad in c.rules.not_person_names) or any(k.start < e and s < k.end for k in known + out):
+            continue
+        out.append(Found(s, e, first[0], "person", ids=(f"per:{first[0]}",)))
+    return out
+
+
+# ---------------------------------------------------------------------------- linking
+
+
+def annotate_entities(doc: Document) -> None:
+    """The pipeline stage: document-level entities with their mentions."""
+    c = _compiled()
+    kb = knowledge_base()
+    per_sentence = [find_mentions(s.text) for s in doc.sentences]
+    counts: Counter[str] = Counter()
+    for mentions in per_sentence:
+        for m in mentions:
+            if m.kind != "scope" and len(m.ids) == 1:
+                counts[m.ids[0]] += 1
+    title_ids = _section_title_ids(doc, per_sentence)
+    entities: dict[str, Entity] = {}
+    for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
+        for m in mentions:
+            if m.kind == "scope":
+                entity_id = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+            elif len(m.ids) == 1:
+                entity_id = m.ids[0]
+            else:  # an ambiguous alias: the reading the document mentions most
+                entity_id = max(m.ids, key=lambda i: (counts[i], i))
+            if entity_id is None:
+                continue
+            entry = kb.get(entity_id)
+            entity = entities.get(entity_id)
+            if entity is None:
+                entity = entities[entity_id] = Entity(id=entity_id, name=entry.name if entry else m.text,
+                                                      type=entry.type if entry else _type_of(m), mentions=[])
+            entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
+    doc.entities = sorted(entities.values(), key=lambda e: e.mentions[0].start)
+
+
+def _type_of(found: Found) -> str:
+    return {"org": "ORG", "person": "PERSON"}.get(found.kind, "ORG")
+
+
+def _section_title_ids(doc: Document, per_sentence: list[list[Found]]) -> dict[int, list[str]]:
+    """The knowledge-base entities each section heading names."""
+    titles: dict[int, list[str]] = {}
+    for sentence, mentions in zip(doc.sentences, per_sentence):
+        if sentence.heading and sentence.section is not None:
+            heading_section = _heading_section(doc, sentence)
+            titles[heading_section] = [m.ids[0] for m in mentions if m.kind == "kb" and len(m.ids) == 1]
+    return titles
+
+
+def _heading_section(doc: Document, sentence) -> int:
+    for section in doc.sections:
+        if section.title == sentence.text:
+            return section.id
+    return sentence.section
+
+
+def _level(entry: KBEntry | None) -> str | None:
+    return entry.level if entry else None
+
+
+def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
+                  counts: Counter, c: _Compiled) -> str | None:
+    """The entity a context word points at, from the sentence's section, else the document."""
+    kb = knowledge_base()
+    if level == "country":
+        return c.rules.country_of_provinces
+    if level == "capital":
+        province = resolve_scope("province", section, doc, title_ids, counts, c)
+        return c.rules.capitals.get(province) if province else None
+    # 1. the headings the sentence sits under, innermost first
+    while section is not None:
+        for entity_id in title_ids.get(section, []):
+            if _level(kb.get(entity_id)) == level:
+                return entity_id
+        section = doc.sections[section].parent
+    # 2. the entity of that level the document mentions most (or the province of its places)
+    ranked = [i for i, _ in counts.most_common() if _level(kb.get(i)) == level]
+    if ranked:
+        return ranked[0]
+    if level == "province":
+        provinces = Counter(a for i, n in counts.items() for a in kb.ancestors(i)
+                            if _level(kb.get(a)) == "province" for _ in range(n))
+        if provinces:
+            return provinces.most_common(1)[0][0]
+    return None
