@@ -299,13 +299,13 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
             if _level(kb.get(entity_id)) == level:
                 return entity_id
         section = doc.sections[section].parent
-    # 2. the entity of that level the document mentions most (or the province of its places)
-    ranked = [i for i, _ in counts.most_common() if _level(kb.get(i)) == level]
-    if ranked:
-        return ranked[0]
-    if level == "province":
-        provinces = Counter(a for i, n in counts.items() for a in kb.ancestors(i)
-                            if _level(kb.get(a)) == "province" for _ in range(n))
-        if provinces:
-            return provinces.most_common(1)[0][0]
+    # 2. the entity of that level the document is most about: its own mentions plus the
+    #    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)
+    votes: Counter[str] = Counter()
+    for entity_id, n in counts.items():
+        for candidate in (entity_id, *kb.ancestors(entity_id)):
+            if _level(kb.get(candidate)) == level:
+                votes[candidate] += n
+    if votes:
+        return max(votes.items(), key=lambda item: (item[1], item[0]))[0]
     return None

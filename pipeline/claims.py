@@ -1,0 +1,397 @@
+"""Claims: for each quantity that asserts something, who, what, how much, when, and how sure.
+
+A claim is read from the sentence around its quantity (rules: ``rules/claims.yaml``):
+
+- subject: the first entity the sentence names, else the subject carried from the
+  paragraph's previous claim, else the entity of the section or document scope;
+- indicator: the words between the subject (or the clause start) and the amount, without
+  linking verbs, time expressions and qualifiers;
+- kind: rank (a rank amount), share (占, 占比 …), change (增长, 下降 … signed), else level;
+- time: the sentence's time expression, else the paragraph's, else the section heading's;
+  今年/去年 only when the page makes its publication year certain;
+- modality: target (力争, 目标, 将 …), expected (预计, 有望 …), else actual.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .model import Claim, Document, Quantity, Sentence
+from .rules import RuleEntry, load_entries
+
+
+class TimePattern(RuleEntry):
+    pattern: str
+    value: str
+    needs_publication: bool = False
+
+
+class NotClaims(RuleEntry):
+    duration_before: list[str]
+    duration_after: list[str]
+    reference_in_clause: list[str]
+    aspect_nouns_after: list[str]
+    definition_words: list[str]
+    generic_before: list[str]
+    specification_before: str
+    location_after: list[str]
+
+
+class ClaimRules(RuleEntry):
+    change_words: list[str]
+    negative_change_words: list[str]
+    share_words: list[str]
+    level_after_change: list[str]
+    target_words: list[str]
+    expected_words: list[str]
+    indicator_trailing: list[str]
+    indicator_leading: list[str]
+    indicator_max_chars: int
+    present_words: list[str]
+    subject_openers: list[str]
+    subject_max_prefix: int
+    framing_lead: str
+    framing_period: str
+    framing_lookahead: int
+    not_claims: NotClaims
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: ClaimRules
+    times: tuple[tuple[regex.Pattern, TimePattern], ...]
+    publication: tuple[tuple[regex.Pattern, TimePattern], ...]
+    any_time: regex.Pattern
+    trailing: regex.Pattern
+    leading: regex.Pattern
+    subject_openers: regex.Pattern
+    framing: regex.Pattern
+    period: regex.Pattern
+    specification: regex.Pattern
+
+
+def _alternation(items) -> str:
+    return "|".join(regex.escape(s) for s in sorted(items, key=len, reverse=True))
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    from .rules import _strip_lines, load_yaml
+
+    data = _strip_lines(load_yaml("claims.yaml"))
+    rules = ClaimRules.model_validate({k: data[k] for k in ClaimRules.model_fields})
+    times = tuple((regex.compile(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
+    publication = tuple((regex.compile(t.pattern), t)
+                        for t in load_entries("claims.yaml", "publication_year", TimePattern))
+    return _Compiled(
+        rules=rules,
+        times=times,
+        publication=publication,
+        any_time=regex.compile("|".join(f"(?:{p.pattern})" for p, _ in times)),
+        trailing=regex.compile(f"(?:{_alternation(rules.indicator_trailing)})+$"),
+        leading=regex.compile(f"^(?:{_alternation(rules.indicator_leading)})+"),
+        subject_openers=regex.compile(f"^(?:{_alternation(rules.subject_openers)})+"),
+        framing=regex.compile(rules.framing_lead),
+        period=regex.compile(rules.framing_period),
+        specification=regex.compile(rules.not_claims.specification_before),
+    )
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?、]")
+
+
+# ---------------------------------------------------------------------------- time
+
+
+def publication_year(text: str) -> int | None:
+    for pattern, rule in _compiled().publication:
+        match = pattern.search(text)
+        if match:
+            return int(rule.value.format(**match.groupdict()))
+    return None
+
+
+def find_time(text: str, pub: int | None) -> str | None:
+    """The time a text states (the last expression that resolves), or None."""
+    found = None
+    for match in _compiled().any_time.finditer(text):
+        value = _resolve_time(match.group(), pub)
+        if value:
+            found = value
+    return found
+
+
+def _resolve_time(expression: str, pub: int | None) -> str | None:
+    for pattern, rule in _compiled().times:
+        match = pattern.fullmatch(expression) or pattern.search(expression)
+        if not match:
+            continue
+        if rule.needs_publication and pub is None:
+            return None
+        groups = {k: int(v) for k, v in match.groupdict().items() if v}
+        value = rule.value.replace("{pub-1}", str(pub - 1) if pub else "").replace("{pub}", str(pub or ""))
+        try:
+            return value.format(**groups)
+        except (KeyError, ValueError):
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> bool:
+    """False for the quantities GOLD.md lists as not claims (see rules/claims.yaml)."""
+    c = _compiled()
+    nc = c.rules.not_claims
+    before, after = sentence[max(0, q_start - 8) : q_start], sentence[q_end : q_end + 3]
+    clause_after = _CLAUSE_BREAK.split(sentence[q_end:], 1)[0]
+    if any(w in clause_after for w in nc.reference_in_clause):
+        return False
+    if any(after.startswith(w) for w in nc.aspect_nouns_after) or quantity.text.endswith(tuple(nc.aspect_nouns_after)):
+        return False
+    if any(w in before for w in nc.definition_words) or any(clause_after.startswith(w) for w in nc.definition_words):
+        return False
+    if any(before.endswith(w) for w in nc.generic_before):
+        return False
+    if quantity.dimension == "time" and not before.endswith("连续"):
+        if any(before.endswith(w) for w in nc.duration_before):
+            return False
+        if quantity.unit == "a" and any(after.startswith(w) for w in nc.duration_after):
+            return False
+    if c.specification.search(before):
+        return False
+    if quantity.dimension == "length" and any(after.startswith(w) for w in nc.location_after):
+        return False
+    return True
+
+
+def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
+    rules = _compiled().rules
+    if quantity.unit == "rank":
+        return "rank", 1
+    best: tuple[int, str, str] | None = None  # (position, kind, word)
+    for kind, vocabulary in (("change", rules.change_words), ("share", rules.share_words)):
+        for word in vocabulary:
+            position = clause_before.rfind(word)
+            if position >= 0 and (best is None or position + len(word) > best[0]):
+                best = (position + len(word), kind, word)
+    if best is None:
+        return "level", 1
+    end, kind, word = best
+    if kind == "change" and any(clause_before.startswith(w, end) for w in rules.level_after_change):
+        return "level", 1  # 增至 1700亿元: the new level
+    if kind == "change" and any(n in word for n in rules.negative_change_words):
+        return "change", -1
+    return kind, 1
+
+
+def _modality(sentence_before: str) -> str:
+    rules = _compiled().rules
+    if any(w in sentence_before for w in rules.expected_words):
+        return "expected"
+    if any(w in sentence_before for w in rules.target_words):
+        return "target"
+    return "actual"
+
+
+def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
+    c = _compiled()
+    text = clause_before
+    if subject_text and subject_text in text:
+        text = text[text.rfind(subject_text) + len(subject_text) :]
+    text = c.any_time.sub("", text)
+    text = c.leading.sub("", text.strip())
+    previous = None
+    while previous != text:
+        previous = text
+        text = c.trailing.sub("", text)
+    text = text.strip("的在于对")
+    if not text:
+        text = _CLAUSE_BREAK.split(after, 1)[0]
+    return text[-c.rules.indicator_max_chars :]
+
+
+@dataclass
+class _Subject:
+    text: str
+    id: str | None
+
+
+def annotate_claims(doc: Document) -> None:
+    """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
+    pub = publication_year(doc.text)
+    mentions = _mentions_by_sentence(doc)
+    default = _default_subject(doc)
+    section_subjects = _section_subjects(doc)
+    claims: list[Claim] = []
+    carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
+    paragraph_times: dict[int, str] = {}
+    for index, quantity in enumerate(doc.quantities):
+        sentence = doc.sentences[quantity.sentence]
+        if sentence.heading:
+            continue
+        q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
+        text = sentence.text
+        if not is_claim(text, q_start, q_end, quantity):
+            continue
+        before = text[:q_start]
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
+        clause_before = before[clause_start:]
+        subject = _subject(sentence, quantity, mentions.get(quantity.sentence, []), carried.get(sentence.paragraph),
+                           section_subjects.get(sentence.section), default)
+        kind, sign = _kind_and_sign(clause_before, quantity)
+        time = _claim_time(doc, sentence, before, pub, paragraph_times)
+        value, low, high = quantity.value, quantity.low, quantity.high
+        if sign < 0:
+            value = -value if value is not None else None
+            low, high = (-high if high is not None else None), (-low if low is not None else None)
+        claims.append(Claim(
+            sentence=quantity.sentence, subject=subject.text, subject_id=subject.id,
+            indicator=_indicator(clause_before, subject.text, text[q_end:]),
+            quantity=quantity.text, quantity_index=index, value=value, low=low, high=high,
+            unit=quantity.unit, qualifier=quantity.qualifier, kind=kind, time=time,
+            modality=_modality(before)))
+        carried[sentence.paragraph] = subject
+    doc.claims = claims
+
+
+def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
+                paragraph_times: dict[int, str]) -> str | None:
+    time = find_time(sentence.text, pub)
+    if time:
+        return time
+    if any(w in before for w in _compiled().rules.present_words):
+        return None
+    # the paragraph's earlier sentences, then the section headings
+    for earlier in reversed(_paragraph_before(doc, sentence)):
+        time = find_time(earlier.text, pub)
+        if time:
+            return time
+    framed = _framing_time(doc, sentence, pub)
+    if framed:
+        return framed
+    section = sentence.section
+    while section is not None:
+        time = find_time(doc.sections[section].title, pub)
+        if time:
+            return time
+        section = doc.sections[section].parent
+    return None
+
+
+def _framing_time(doc: Document, sentence: Sentence, pub: int | None) -> str | None:
+    """The time of the nearest earlier paragraph in the same section that opens with a
+    framing phrase (“十四五”以来，… / 2026年，…): it frames the paragraphs after it."""
+    c = _compiled()
+    leads: dict[int, str] = {}  # paragraph → the period it frames
+    for other in doc.sentences:
+        if other.section != sentence.section or other.heading or other.paragraph == sentence.paragraph:
+            continue
+        if other.paragraph in leads:
+            continue
+        first = other.paragraph not in {s.paragraph for s in doc.sentences if s.start < other.start}
+        lead = (c.framing.match(other.text) if first else None) or c.period.search(other.text)
+        if lead:
+            value = find_time(lead.group(), pub)
+            if value:
+                leads[other.paragraph] = value
+    before = [p for p in leads if p < sentence.paragraph]
+    if before:
+        return leads[max(before)]
+    after = [p for p in leads if sentence.paragraph < p <= sentence.paragraph + c.rules.framing_lookahead]
+    return leads[min(after)] if after else None
+
+
+def _paragraph_before(doc: Document, sentence: Sentence) -> list[Sentence]:
+    out = []
+    for other in doc.sentences:
+        if other.start >= sentence.start:
+            break
+        if other.paragraph == sentence.paragraph:
+            out.append(other)
+    return out
+
+
+def _mentions_by_sentence(doc: Document) -> dict[int, list[tuple[int, int, str, str | None, str]]]:
+    """(start, end, text, id, type) of entity mentions, per sentence index."""
+    starts = [s.start for s in doc.sentences]
+    import bisect
+
+    out: dict[int, list] = {}
+    for entity in doc.entities:
+        for m in entity.mentions:
+            i = bisect.bisect_right(starts, m.start) - 1
+            if i >= 0:
+                out.setdefault(i, []).append((m.start, m.end, m.text, entity.id, entity.type))
+    for items in out.values():
+        items.sort()
+    return out
+
+
+def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject | None,
+             section_subject: _Subject | None, default: _Subject | None) -> _Subject:
+    # The nearest mention before the amount that opens its clause: across a list of
+    # clauses (…，其中…，…) the closest governing subject wins.
+    usable = [m for m in mentions if m[4] != "PERSON" and _in_subject_position(sentence.text, m[0] - sentence.start)]
+    before = [m for m in usable if m[1] <= quantity.start]
+    if before:
+        start, end, text, entity_id, _ = before[-1]
+        return _Subject(text, entity_id)
+    after = [m for m in usable if m[0] >= quantity.end]  # “…71.2℃…”11月10日，锡林热电公司…
+    if after and carried is None:
+        start, end, text, entity_id, _ = after[0]
+        return _Subject(text, entity_id)
+    for fallback in (carried, section_subject, default):
+        if fallback is not None:
+            return fallback
+    return _Subject("", None)
+
+
+def _in_subject_position(text: str, start: int) -> bool:
+    """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
+    one after a verb (加快中金…建设, 占全国…) is an object, not the subject."""
+    c = _compiled()
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text[:start])), default=0)
+    prefix = c.any_time.sub("", text[clause_start:start])
+    prefix = c.leading.sub("", c.subject_openers.sub("", prefix.strip()))
+    return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _section_subjects(doc: Document) -> dict[int | None, _Subject]:
+    """The entity each section's heading names (innermost heading wins), for sentences
+    that name no subject."""
+    by_title: dict[int, _Subject] = {}
+    heading_mentions = _mentions_by_sentence(doc)
+    for index, sentence in enumerate(doc.sentences):
+        if sentence.heading:
+            found = [m for m in heading_mentions.get(index, []) if m[4] in ("GPE", "ORG")]
+            if found:
+                section = next((s.id for s in doc.sections if s.title == sentence.text), None)
+                if section is not None:
+                    by_title[section] = _Subject(found[0][2], found[0][3])
+    out: dict[int | None, _Subject] = {}
+    for section in doc.sections:
+        current = section
+        while current is not None:
+            if current.id in by_title:
+                out[section.id] = by_title[current.id]
+                break
+            current = doc.sections[current.parent] if current.parent is not None else None
+    return out
+
+
+def _default_subject(doc: Document) -> _Subject | None:
+    """The place the page is most about: its most mentioned province- or prefecture-level entity."""
+    best = None
+    for entity in doc.entities:
+        if entity.id and entity.id.startswith("adm:"):
+            if best is None or len(entity.mentions) > len(best.mentions):
+                best = entity
+    return _Subject(best.mentions[0].text, best.id) if best else None
