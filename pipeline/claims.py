@@ -41,6 +41,7 @@ class NotClaims(RuleEntry):
 
 class ClaimRules(RuleEntry):
     change_words: list[str]
+    change_amounts: list[str]
     negative_change_words: list[str]
     share_words: list[str]
     level_after_change: list[str]
@@ -55,6 +56,10 @@ class ClaimRules(RuleEntry):
     framing_lead: str
     framing_period: str
     framing_lookahead: int
+    time_base_words: list[str]
+    range_to_words: list[str]
+    not_subject_after: list[str]
+    not_subject_levels: list[str]
     not_claims: NotClaims
 
 
@@ -70,6 +75,8 @@ class _Compiled:
     framing: regex.Pattern
     period: regex.Pattern
     specification: regex.Pattern
+    base_before: regex.Pattern
+    not_subject_before: regex.Pattern
 
 
 def _alternation(items) -> str:
@@ -96,6 +103,8 @@ def _compiled() -> _Compiled:
         framing=regex.compile(rules.framing_lead),
         period=regex.compile(rules.framing_period),
         specification=regex.compile(rules.not_claims.specification_before),
+        base_before=regex.compile(f"(?:{_alternation(rules.time_base_words)})$"),
+        not_subject_before=regex.compile(f"(?:{_alternation(rules.not_subject_after)})$"),
     )
 
 
@@ -117,14 +126,35 @@ def publication_year(text: str) -> int | None:
     return None
 
 
-def find_time(text: str, pub: int | None) -> str | None:
-    """The time a text states (the last expression that resolves), or None."""
+def find_time(text: str, pub: int | None, before: int | None = None) -> str | None:
+    """The time a text states: the last expression that resolves (before offset ``before``
+    when given, so that each amount takes its own date), skipping comparison bases
+    (较2020年, 比上年)."""
+    c = _compiled()
     found = None
-    for match in _compiled().any_time.finditer(text):
+    for match in c.any_time.finditer(text):
+        if before is not None and match.start() >= before:
+            break
+        if c.base_before.search(text[max(0, match.start() - 2) : match.start()]):
+            continue
         value = _resolve_time(match.group(), pub)
         if value:
             found = value
     return found
+
+
+def _side_of_range(time: str, clause_before: str) -> str:
+    """从2021年的1列增至2024年的120列: in a from–to sentence with a range of years, the
+    amount after 从 takes the first year, the amount after 至/到 the last."""
+    if "/" not in time or len(time) != 9:
+        return time
+    first, last = time.split("/")
+    tail = clause_before[-4:]
+    if any(tail.endswith(w) for w in _compiled().rules.range_to_words):
+        return last
+    if "从" in clause_before and not any(w in clause_before[clause_before.rfind("从"):] for w in _compiled().rules.range_to_words):
+        return first
+    return time
 
 
 def _resolve_time(expression: str, pub: int | None) -> str | None:
@@ -176,6 +206,8 @@ def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
     rules = _compiled().rules
     if quantity.unit == "rank":
         return "rank", 1
+    if quantity.text in rules.change_amounts:
+        return "change", 1
     best: tuple[int, str, str] | None = None  # (position, kind, word)
     for kind, vocabulary in (("change", rules.change_words), ("share", rules.share_words)):
         for word in vocabulary:
@@ -244,7 +276,8 @@ def annotate_claims(doc: Document) -> None:
         before = text[:q_start]
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
         clause_before = before[clause_start:]
-        subject = _subject(sentence, quantity, mentions.get(quantity.sentence, []), carried.get(sentence.paragraph),
+        subject = _subject(sentence, quantity, mentions.get(quantity.sentence, []),
+                           carried.get(sentence.paragraph) or _paragraph_subject(doc, sentence, mentions),
                            section_subjects.get(sentence.section), default)
         kind, sign = _kind_and_sign(clause_before, quantity)
         time = _claim_time(doc, sentence, before, pub, paragraph_times)
@@ -264,9 +297,10 @@ def annotate_claims(doc: Document) -> None:
 
 def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
                 paragraph_times: dict[int, str]) -> str | None:
-    time = find_time(sentence.text, pub)
+    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text, pub)
     if time:
-        return time
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
+        return _side_of_range(time, before[clause_start:])
     if any(w in before for w in _compiled().rules.present_words):
         return None
     # the paragraph's earlier sentences, then the section headings
@@ -309,6 +343,18 @@ def _framing_time(doc: Document, sentence: Sentence, pub: int | None) -> str | N
     return leads[min(after)] if after else None
 
 
+def _paragraph_subject(doc: Document, sentence: Sentence, mentions) -> _Subject | None:
+    """The last subject named in the paragraph's earlier sentences."""
+    found = None
+    for earlier in _paragraph_before(doc, sentence):
+        index = doc.sentences.index(earlier)
+        for start, end, text, entity_id, entity_type in mentions.get(index, []):
+            if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
+                    _in_subject_position(earlier.text, start - earlier.start):
+                found = _Subject(text, entity_id)
+    return found
+
+
 def _paragraph_before(doc: Document, sentence: Sentence) -> list[Sentence]:
     out = []
     for other in doc.sentences:
@@ -339,7 +385,8 @@ def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject
              section_subject: _Subject | None, default: _Subject | None) -> _Subject:
     # The nearest mention before the amount that opens its clause: across a list of
     # clauses (…，其中…，…) the closest governing subject wins.
-    usable = [m for m in mentions if m[4] != "PERSON" and _in_subject_position(sentence.text, m[0] - sentence.start)]
+    usable = [m for m in mentions if m[4] != "PERSON" and not _is_comparison_scope(m[3])
+              and _in_subject_position(sentence.text, m[0] - sentence.start)]
     before = [m for m in usable if m[1] <= quantity.start]
     if before:
         start, end, text, entity_id, _ = before[-1]
@@ -354,14 +401,26 @@ def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject
     return _Subject("", None)
 
 
+_SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
+
+
 def _in_subject_position(text: str, start: int) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
-    one after a verb (加快中金…建设, 占全国…) is an object, not the subject."""
+    one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
+    object or a place, not the subject."""
     c = _compiled()
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text[:start])), default=0)
+    clause_start = max((m.end() for m in _SUBJECT_CLAUSE_BREAK.finditer(text[:start])), default=0)
+    if c.not_subject_before.search(text[clause_start:start]):
+        return False
     prefix = c.any_time.sub("", text[clause_start:start])
     prefix = c.leading.sub("", c.subject_openers.sub("", prefix.strip()))
     return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _is_comparison_scope(entity_id: str | None) -> bool:
+    """全国, 我国: China is the scope figures are compared with (占全国, 全国第一), not the
+    subject of regional news."""
+    return entity_id in _compiled().rules.not_subject_levels
 
 
 def _section_subjects(doc: Document) -> dict[int | None, _Subject]:

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .emit import GOLD_FILES, atomic_writer, claim_rows, dumps, gold_records
+from .emit import GOLD_FILES, atomic_writer, claim_rows, dumps, gold_records, resumable_writer
 from .model import Document
+from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source
-from .read import InputError, expand_inputs, iter_sources
+from .read import InputError, Source, expand_inputs, iter_sources
 from .rules import RulesError
 
 EXAMPLES = """\
@@ -19,6 +21,8 @@ examples:
   python -m pipeline seeds/                       one JSON line per document on stdout
   python -m pipeline seeds/ -o out.jsonl          the same, written atomically to out.jsonl
   python -m pipeline 'archive/**/*.txt' -o out.jsonl
+  python -m pipeline archive/ -o out.jsonl --resume   continue a killed run (out.jsonl.partial)
+  python -m pipeline archive/ --workers 1         one process (default: all cores)
   python -m pipeline pages.jsonl                  JSON lines {"id": ..., "text": ...}
   cat page.txt | python -m pipeline -             one document from standard input
   python -m pipeline seeds/ --emit claims         one JSON line per claim (pandas, DuckDB)
@@ -45,7 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
                         '{"id", "text"} lines, or - for standard input')
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="write here instead of stdout (a file; a folder with --emit gold); "
-                        "written to a temporary file and renamed, so a crash never leaves half a file")
+                        "written to FILE.partial (flushed after each document) and renamed at the end, "
+                        "so a crash never leaves half a file")
+    parser.add_argument("--resume", action="store_true",
+                        help="with -o FILE: skip the documents already in FILE or in FILE.partial "
+                        "(left by an interrupted run) and append the others")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
+                        help=f"worker processes (default: all cores, here {default_workers()}; "
+                        "1 = in this process). Output order is input order")
     parser.add_argument("--emit", choices=("documents", "claims", "gold"), default="documents",
                         help="documents: one record per document (default); claims: one flat line "
                         "per claim with its sentence; gold: the four files of GOLD.md into the -o folder")
@@ -67,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no INPUT given (a file, folder, glob, .jsonl file, or - for stdin)")
     if args.emit == "gold" and not args.output:
         parser.error("--emit gold needs -o DIR (the folder for the four gold-format files)")
+    if args.resume and (not args.output or args.emit == "gold"):
+        parser.error("--resume needs -o FILE (with --emit documents or claims)")
     try:
         load_all_rules()
         count = len(expand_inputs(args.inputs))
@@ -79,36 +92,55 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def render(source: Source, emit: str) -> tuple[str, list[str], dict[str, str]]:
+    """One document, processed and serialised (in a worker): (id, errors, text per output)."""
+    doc = process_source(source)
+    if emit == "gold":
+        chunks = {name: "".join(dumps(line) + "\n" for line in lines) for name, lines in gold_records(doc).items()}
+    elif emit == "claims":
+        chunks = {"": "".join(dumps(row) + "\n" for row in claim_rows(doc))}
+    else:
+        chunks = {"": doc.model_dump_json() + "\n"}
+    return doc.id, doc.errors, chunks
+
+
 def run(args: argparse.Namespace, input_count: int) -> int:
     show_progress = args.progress if args.progress is not None else (sys.stderr.isatty() and input_count > 3)
     failures = 0
+    done: set[str] = set()
     with ExitStack() as stack:
         if args.emit == "gold":
             folder = Path(args.output)
             outs = {name: stack.enter_context(atomic_writer(folder / f"{name}.jsonl")) for name in GOLD_FILES}
         elif args.output:
-            out = stack.enter_context(atomic_writer(Path(args.output)))
+            claims = args.emit == "claims"
+            out, done = stack.enter_context(resumable_writer(Path(args.output), args.resume,
+                                                             key="doc" if claims else "id", whole_groups=claims))
+            outs = {"": out}
         else:
-            out = sys.stdout
+            outs = {"": sys.stdout}
         bar = None
         if show_progress:
             from tqdm import tqdm
 
-            bar = stack.enter_context(tqdm(total=input_count, unit="file", file=sys.stderr,
-                                           desc="pipeline", dynamic_ncols=True))
-        for doc in (process_source(s) for s in iter_sources(args.inputs)):
-            failures += bool(doc.errors)
-            if args.emit == "gold":
-                for name, lines in gold_records(doc).items():
-                    for line in lines:
-                        outs[name].write(dumps(line) + "\n")
-            elif args.emit == "claims":
-                for row in claim_rows(doc):
-                    out.write(dumps(row) + "\n")
-            else:
-                out.write(doc.model_dump_json() + "\n")
-            if doc.errors:
-                print(f"warning: {doc.id}: {'; '.join(doc.errors)}", file=sys.stderr)
+            bar = stack.enter_context(tqdm(total=input_count, initial=min(len(done), input_count), unit="file",
+                                           file=sys.stderr, desc="pipeline", dynamic_ncols=True))
+        sources = iter_sources(args.inputs, skip=done)
+        for doc_id, errors, chunks in map_ordered(functools.partial(render, emit=args.emit), sources, args.workers):
+            failures += bool(errors)
+            for name, text in chunks.items():
+                outs[name].write(text)
+            if args.output and args.emit != "gold":
+                outs[""].flush()
+            if errors:
+                print(f"warning: {doc_id}: {'; '.join(errors)}", file=sys.stderr)
             if bar is not None:
                 bar.update(1)
     return 1 if failures else 0

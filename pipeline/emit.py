@@ -70,3 +70,65 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def partial_path(path: Path) -> Path:
+    return path.with_name(path.name + ".partial")
+
+
+@contextmanager
+def resumable_writer(path: Path, resume: bool = False, key: str = "id",
+                     whole_groups: bool = False) -> Iterator[tuple[IO[str], set[str]]]:
+    """Write ``path`` through ``path.partial``, renamed into place at the end.
+
+    Yields ``(handle, done)``. The caller flushes after each record, so a killed run leaves
+    ``path.partial`` holding every record it finished. With ``resume``, ``done`` holds the
+    ``key`` of every complete record already in ``path`` (an earlier, finished run) or in
+    ``path.partial`` (an interrupted run); those records are kept, and new ones are appended
+    after them. Without it, an existing ``path.partial`` is replaced. A cut last line is
+    dropped; with ``whole_groups`` (several lines per document: claims) so are all lines of
+    the last document of ``path.partial``, which may be incomplete. ``path`` itself is never
+    half written. A target that is not a regular file (/dev/null, a pipe) is written directly.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as handle:
+            yield handle, set()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(path)
+    done: set[str] = set()
+    if resume:
+        merged = path.with_name(path.name + ".resume")
+        with merged.open("wb") as out:
+            for source in (path, partial):
+                if not source.exists():
+                    continue
+                before = set(done)
+                for record_key, line in _complete_records(source, key, whole_groups and source == partial):
+                    if record_key not in before:
+                        out.write(line)
+                        done.add(record_key)
+        os.replace(merged, partial)
+    with partial.open("a" if resume else "w", encoding="utf-8") as handle:
+        yield handle, done
+    os.replace(partial, path)
+
+
+def _complete_records(path: Path, key: str, whole_groups: bool) -> Iterator[tuple[str, bytes]]:
+    """``(record[key], line)`` for the complete JSON lines of ``path``, up to the first bad one."""
+    group: list[tuple[str, bytes]] = []
+    last = None
+    with path.open("rb") as handle:
+        for line in handle:
+            try:
+                record_key = str(json.loads(line)[key]) if line.endswith(b"\n") else None
+            except (ValueError, KeyError, TypeError):
+                record_key = None
+            if record_key is None:
+                break
+            if record_key != last:
+                yield from group
+                group, last = [], record_key
+            group.append((record_key, line))
+    if not whole_groups:
+        yield from group

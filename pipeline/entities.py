@@ -215,7 +215,10 @@ def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
     # segmenter says where the name ends.
     for match in c.role_re.finditer(text):
         following = text[match.end() : match.end() + 6]
-        first = words(following, guess_new_words=True)[:1]
+        segmented = words(following, guess_new_words=True)
+        first = segmented[:1]
+        if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
+            first = [first[0] + segmented[1]]  # 赵|海龙: the surname split off its given name
         if not first or not c.surname_re.match(first[0]):
             continue
         s, e = match.end(), match.end() + len(first[0])

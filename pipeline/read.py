@@ -12,7 +12,7 @@ import glob
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,21 +160,32 @@ def _kind(path: Path) -> tuple[str, Path]:
     return ("jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "file", path)
 
 
-def iter_sources(inputs: list[str]) -> Iterator[Source]:
-    """Every document named by the CLI inputs, one Source each, read lazily (streaming)."""
+def iter_sources(inputs: list[str], skip: Container[str] = frozenset()) -> Iterator[Source]:
+    """Every document named by the CLI inputs, one Source each, read lazily (streaming).
+
+    Documents whose id is in ``skip`` (done by an earlier run) are left out; a file among
+    them is not even read."""
     for kind, path in expand_inputs(inputs):
-        if kind == "stdin":
-            yield from _stdin_sources()
-        elif kind == "jsonl":
-            assert path is not None
-            try:
-                with path.open(encoding="utf-8-sig", errors="strict") as handle:
-                    yield from read_jsonl(handle, str(path))
-            except (OSError, UnicodeDecodeError) as exc:
-                yield Source(path.stem, str(path), error=f"{path}: cannot read as UTF-8 JSON lines ({exc})")
-        else:
-            assert path is not None
-            yield read_file(path)
+        if kind == "file" and path.stem in skip:
+            continue
+        for source in _sources(kind, path):
+            if source.id not in skip:
+                yield source
+
+
+def _sources(kind: str, path: Path | None) -> Iterator[Source]:
+    if kind == "stdin":
+        yield from _stdin_sources()
+    elif kind == "jsonl":
+        assert path is not None
+        try:
+            with path.open(encoding="utf-8-sig", errors="strict") as handle:
+                yield from read_jsonl(handle, str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            yield Source(path.stem, str(path), error=f"{path}: cannot read as UTF-8 JSON lines ({exc})")
+    else:
+        assert path is not None
+        yield read_file(path)
 
 
 def _stdin_sources() -> Iterator[Source]:

@@ -1,0 +1,124 @@
+"""More than one machine: the pipeline as a Dask bag, written as JSONL partitions.
+
+    python -m pipeline.distributed INPUT... -o DIR [--workers 2] [--partitions N]
+    python -m pipeline.distributed INPUT... -o DIR --scheduler tcp://host:8786
+
+INPUT is what the CLI takes (files, folders, globs, .jsonl files). The inputs are listed
+on the client, split into partitions, and each partition is read, processed and written
+on a worker as ``DIR/part-00000.jsonl``, ``part-00001.jsonl`` …: one line per document,
+byte-identical to ``python -m pipeline``'s, and the partitions concatenated in name order
+are in input order. Every worker must see the input paths (a shared file system) and DIR.
+Without ``--scheduler`` a LocalCluster of ``--workers`` processes runs on this machine.
+
+From Python, with a bag of your own (items: ``read.Source``, or ``{"id", "text"}`` dicts)::
+
+    import dask.bag as db
+    from pipeline.distributed import process_bag, write_partitions
+    bag = db.from_sequence(records, npartitions=64)
+    write_partitions(process_bag(bag), "out/")      # on the current dask client/scheduler
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import dask
+import dask.bag as db
+
+from .read import Source, expand_inputs, iter_sources
+
+
+def _as_source(item: Source | dict) -> Source:
+    if isinstance(item, Source):
+        return item
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Source(str(item.get("id")), str(item.get("id")), error="expected a non-empty string 'text'")
+    return Source(str(item["id"]), str(item.get("source") or item["id"]), text=text, encoding="utf-8")
+
+
+def _render(items: Iterable[Source | dict]) -> Iterator[str]:
+    from .process import process_source
+
+    for item in items:
+        yield process_source(_as_source(item)).model_dump_json() + "\n"
+
+
+def process_bag(bag: db.Bag) -> db.Bag:
+    """A bag of sources (``read.Source`` or ``{"id", "text"}``) → a bag of JSON lines."""
+    return bag.map_partitions(_render)
+
+
+def _read_and_render(inputs: list[str]) -> Iterator[str]:
+    return _render(iter_sources(inputs))
+
+
+def bag_of_inputs(inputs: list[str], partitions: int | None = None) -> db.Bag:
+    """The CLI inputs as a bag of JSON lines; files are read on the workers, not here.
+
+    A .jsonl input is one item, processed whole by one worker: split a large one into
+    several files (or build a bag of its lines and use ``process_bag``)."""
+    paths = [str(path) if kind != "stdin" else "-" for kind, path in expand_inputs(inputs)]
+    if "-" in paths:
+        raise ValueError("standard input cannot be distributed; write it to a .jsonl file")
+    partitions = max(1, min(partitions or len(paths), len(paths)))
+    return db.from_sequence(paths, npartitions=partitions).map_partitions(_read_and_render)
+
+
+def _write(lines: Iterable[str], path: str) -> int:
+    """Write one partition atomically (temporary file + rename); returns its line count."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    count = 0
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line)
+            count += 1
+    os.replace(tmp, path)
+    return count
+
+
+def write_partitions(lines: db.Bag, out_dir: str | Path) -> list[Path]:
+    """Compute ``lines`` and write partition i to ``out_dir/part-{i:05d}.jsonl``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"part-{i:05d}.jsonl" for i in range(lines.npartitions)]
+    writes = [dask.delayed(_write)(part, str(path)) for part, path in zip(lines.to_delayed(), paths)]
+    dask.compute(*writes)
+    return paths
+
+
+def run(inputs: list[str], out_dir: str | Path, workers: int = 2, partitions: int | None = None,
+        scheduler: str | None = None) -> list[Path]:
+    """Process ``inputs`` on a Dask cluster (a LocalCluster of ``workers`` processes unless
+    ``scheduler`` gives an address) and write the JSONL partitions; returns their paths."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler):
+            return write_partitions(bag_of_inputs(inputs, partitions), out_dir)
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster):
+        return write_partitions(bag_of_inputs(inputs, partitions or 4 * workers), out_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.distributed", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for part-NNNNN.jsonl")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="LocalCluster worker processes (default: all cores)")
+    parser.add_argument("--partitions", type=int, default=None,
+                        help="number of partitions (default: 4 × workers, at most one per input file)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="an existing scheduler, e.g. tcp://host:8786")
+    args = parser.parse_args(argv)
+    paths = run(args.inputs, args.output, args.workers, args.partitions, args.scheduler)
+    print(f"wrote {len(paths)} partitions to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

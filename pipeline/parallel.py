@@ -1,0 +1,62 @@
+"""All cores: a process pool over a stream of documents, in input order, bounded memory.
+
+Documents are taken from the (lazy) input iterator only as workers free up: at most
+``window`` (default 4 × workers) are in flight, so memory does not grow with the corpus,
+and results come back in input order. Each worker loads the rules, knowledge base and
+segmenter once, in its initialiser. ``workers=1`` runs in-process, without a pool.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+from .model import Document
+from .read import Source
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def _init_worker() -> None:
+    from .process import load_all_rules
+    from .segment import _jieba
+
+    load_all_rules()
+    _jieba()
+
+
+def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,
+                window: int | None = None) -> Iterator[R]:
+    """``map(fn, items)`` over ``workers`` processes: lazy, bounded, order kept.
+
+    ``fn`` must be picklable (a module-level function or a functools.partial of one)."""
+    workers = workers or default_workers()
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    window = window or 4 * workers
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker)
+    pending: deque[Future[R]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_documents(sources: Iterable[Source], workers: int | None = None) -> Iterator[Document]:
+    """The pipeline over ``sources`` (e.g. ``read.iter_sources(inputs)``), in input order."""
+    from .process import process_source
+
+    return map_ordered(process_source, sources, workers)

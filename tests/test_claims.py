@@ -1,0 +1,197 @@
+"""Claims on sentences written for the tests (none from seeds/)."""
+import pytest
+
+import pipeline
+from pipeline.claims import find_time, publication_year
+
+
+def claims(text: str):
+    return pipeline.process(text, doc_id="t").claims
+
+
+def one(text: str, quantity: str):
+    found = [c for c in claims(text) if c.quantity == quantity]
+    assert len(found) == 1, [(c.quantity, c.subject) for c in claims(text)]
+    return found[0]
+
+
+# (sentence, quantity, subject_id, kind, value, time, modality)
+CASES = [
+    # levels with explicit subjects and times
+    ("2023年，赤峰市地区生产总值达到2200亿元。", "2200亿元", "adm:150400", "level", 2.2e11, "2023", "actual"),
+    ("2024年，鄂尔多斯市原煤产量达8.6亿吨。", "8.6亿吨", "adm:150600", "level", 8.6e8, "2024", "actual"),
+    ("截至2024年底，包头市新能源装机达到1500万千瓦。", "1500万千瓦", "adm:150200", "level", 1.5e7, "2024-12", "actual"),
+    ("2025年1至9月，通辽市社会消费品零售总额为520亿元。", "520亿元", "adm:150500", "level", 5.2e10, "2025-01/2025-09", "actual"),
+    ("“十四五”期间，呼和浩特累计新建5G基站1.2万个。", "1.2万个", "adm:150100", "level", 12000, "2021/2025", "actual"),
+    ("2022年，锡林郭勒盟接待游客1800万人次。", "1800万人次", "adm:152500", "level", 1.8e7, "2022", "actual"),
+    ("2023年，巴彦淖尔市粮食产量达到70亿斤。", "70亿斤", "adm:150800", "level", 3.5e6, "2023", "actual"),
+    ("2024年，乌海市建成光伏电站12座。", "12座", "adm:150300", "level", 12, "2024", "actual"),
+    ("2021年，兴安盟水稻种植面积达到150万亩。", "150万亩", "adm:152200", "level", 1e9, "2021", "actual"),
+    ("2024年，阿拉善盟接待游客超过1000万人次。", "1000万人次", "adm:152900", "level", 1e7, "2024", "actual"),
+    # changes: signed values
+    ("2024年，赤峰市规模以上工业增加值同比增长8.2%。", "8.2%", "adm:150400", "change", 8.2, "2024", "actual"),
+    ("2023年，包头市单位GDP能耗同比下降3.5%。", "3.5%", "adm:150200", "change", -3.5, "2023", "actual"),
+    ("2024年，鄂尔多斯市二氧化碳排放减少120万吨。", "120万吨", "adm:150600", "change", -1.2e6, "2024", "actual"),
+    ("2022年，通辽市新增就业岗位3.5万个。", "3.5万个", "adm:150500", "change", 35000, "2022", "actual"),
+    ("2024年，呼和浩特居民人均可支配收入较上年提高5.1%。", "5.1%", "adm:150100", "change", 5.1, "2024", "actual"),
+    ("2023年，乌兰察布市农业用水量降低6%。", "6%", "adm:150900", "change", -6, "2023", "actual"),
+    ("2024年，巴彦淖尔市外贸进出口额翻番。", "翻番", "adm:150800", "change", 2, "2024", "actual"),
+    ("2023年，锡林郭勒盟新增风电装机200万千瓦。", "200万千瓦", "adm:152500", "change", 2e6, "2023", "actual"),
+    # shares
+    ("2024年，内蒙古新能源发电量占全区发电量的25%。", "25%", "adm:150000", "share", 25, "2024", "actual"),
+    ("2023年，鄂尔多斯市煤炭产量占全国的比重达到17%。", "17%", "adm:150600", "share", 17, "2023", "actual"),
+    ("2024年，赤峰市黄金产量约占全区的三成。", "三成", "adm:150400", "share", 30, "2024", "actual"),
+    ("2022年，包头市稀土产品产量占全国五分之一。", "五分之一", "adm:150200", "share", 20, "2022", "actual"),
+    # ranks
+    ("2024年，内蒙古牛奶产量居全国首位。", "首位", "adm:150000", "rank", 1, "2024", "actual"),
+    ("2023年，鄂尔多斯市经济总量位列全区第一。", "第一", "adm:150600", "rank", 1, "2023", "actual"),
+    ("2024年，呼和浩特经济总量排名全国第86位。", "第86位", "adm:150100", "rank", 86, "2024", "actual"),
+    # targets and expectations
+    ("2026年，赤峰市力争地区生产总值增长6%。", "6%", "adm:150400", "change", 6, "2026", "target"),
+    ("2026年，包头市计划新建充电桩5000个。", "5000个", "adm:150200", "level", 5000, "2026", "target"),
+    ("通辽市将在2026年建成高标准农田100万亩。", "100万亩", "adm:150500", "level", 1e9 * 2 / 3, "2026", "target"),
+    ("2026年，鄂尔多斯市确保粮食产量稳定在40亿斤以上。", "40亿斤", "adm:150600", "level", 2e6, "2026", "target"),
+    ("2025年，呼和浩特预计接待游客8000万人次。", "8000万人次", "adm:150100", "level", 8e7, "2025", "expected"),
+    ("2025年，乌兰察布市算力规模有望达到30万P。", "30万P", "adm:150900", "level", 3e5, "2025", "expected"),
+    ("2026年，锡林郭勒盟目标是新能源装机突破5000万千瓦。", "5000万千瓦", "adm:152500", "level", 5e7, "2026", "target"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,kind,value,time,modality", CASES, ids=[c[0][:18] for c in CASES])
+def test_claim(text, quantity, subject_id, kind, value, time, modality):
+    claim = one(text, quantity)
+    assert claim.subject_id == subject_id
+    assert claim.kind == kind
+    assert claim.value == pytest.approx(value)
+    assert claim.time == time
+    assert claim.modality == modality
+
+
+def test_list_sentences_with_fenbie_give_one_claim_each():
+    found = claims("2024年，赤峰市民间投资和工业投资同比分别增长12.3%和9.8%。")
+    assert [(c.quantity, c.kind, c.value) for c in found] == [("12.3%", "change", 12.3), ("9.8%", "change", 9.8)]
+    assert all(c.subject_id == "adm:150400" and c.time == "2024" for c in found)
+
+
+def test_several_amounts_in_one_sentence_have_their_own_indicators():
+    found = claims("2024年，通辽市牛存栏380万头，羊存栏1200万只。")
+    assert [c.quantity for c in found] == ["380万头", "1200万只"]
+    assert "牛存栏" in found[0].indicator and "羊存栏" in found[1].indicator
+
+
+def test_implicit_subject_from_the_section_heading():
+    page = "## 赤峰市\n\n2024年，全市粮食产量达到130亿斤。\n\n2024年，新增城镇就业2.1万人。\n"
+    found = claims(page)
+    assert [(c.quantity, c.subject_id) for c in found] == [("130亿斤", "adm:150400"), ("2.1万人", "adm:150400")]
+
+
+def test_implicit_subject_carried_through_the_paragraph():
+    found = claims("2024年，包头市工业增加值增长9%。全年新增市场主体3.2万户。")
+    assert [c.subject_id for c in found] == ["adm:150200", "adm:150200"]
+
+
+def test_region_scope_word_as_subject():
+    claim = one("内蒙古加快发展。2024年，全区新能源装机达到1.35亿千瓦。", "1.35亿千瓦")
+    assert (claim.subject, claim.subject_id) == ("全区", "adm:150000")
+
+
+def test_nearest_clause_subject_in_a_list_of_clauses():
+    claim = one("2024年，赤峰市工业稳步增长，其中，通辽市工业增加值增长11%。", "11%")
+    assert claim.subject_id == "adm:150500"
+
+
+def test_object_of_a_verb_is_not_the_subject():
+    claim = one("2024年，鄂尔多斯市吸引伊利、蒙牛等12家企业落户。", "12家")
+    assert claim.subject_id == "adm:150600"
+
+
+def test_comparison_scope_is_not_the_subject():
+    claim = one("2024年，通辽市玉米产量占全国的4%。", "4%")
+    assert claim.subject_id == "adm:150500" and claim.kind == "share"
+
+
+def test_from_to_sentence_dates_each_amount():
+    found = claims("2020年至2024年，赤峰市地区生产总值从1700亿元增至2200亿元。")
+    assert [(c.quantity, c.time, c.kind) for c in found] == [("1700亿元", "2020", "level"), ("2200亿元", "2024", "level")]
+
+
+def test_comparison_base_year_is_not_the_time():
+    claim = one("2024年，包头市粮食产量较2020年增长15%。", "15%")
+    assert claim.time == "2024"
+
+
+def test_time_carried_from_the_paragraph():
+    found = claims("2023年，赤峰市经济平稳运行。规模以上工业增加值增长6.5%。")
+    assert found[0].time == "2023"
+
+
+def test_period_lead_frames_the_next_paragraphs():
+    page = "## 兴安盟\n\n“十四五”以来，兴安盟加快转型。\n\n全盟粮食产量达到130亿斤。\n"
+    assert one(page, "130亿斤").time == "2021/2025"
+
+
+def test_present_tense_without_a_date_has_no_time():
+    page = "## 兴安盟\n\n2024年，兴安盟加快转型。\n\n目前，兴安盟已建成温室大棚3000座。\n"
+    assert one(page, "3000座").time is None
+
+
+def test_this_year_needs_a_certain_publication_year():
+    assert one("今年，赤峰市新建学校12所。", "12所").time is None
+    page = "2026年是“十五五”开局之年。今年，赤峰市新建学校12所。"
+    assert one(page, "12所").time == "2026"
+
+
+def test_negative_range_for_a_change():
+    claim = one("2024年，包头市钢铁企业能耗降低5%—8%。", "5%—8%")
+    assert (claim.kind, claim.low, claim.high) == ("change", -8, -5)
+
+
+def test_qualifier_is_carried_from_the_quantity():
+    claim = one("2024年，赤峰市黄金产量超过20吨。", "20吨")
+    assert claim.qualifier == ">"
+
+
+def test_headings_give_no_claims():
+    assert claims("## 包头市新能源装机突破2000万千瓦\n\n正文没有数字。\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "这5年，赤峰市发生了巨大变化。",
+    "时隔5年，巴彦淖尔再次举办博览会。",
+    "历经10余年攻关，团队取得突破。",
+    "1P约等于每秒1000万亿次浮点运算。",
+    "室外温度每降1℃，供热负荷就要调整。",
+    "乌兰察布是全国8个算力枢纽节点之一。",
+    "一辆载重200吨的矿用卡车驶过。",
+    "该项目总投资120亿元，年产30万吨烯烃。",
+    "库布其沙漠长约400公里。",
+    "从从三方面推进改革。",
+])
+def test_not_claims(text):
+    assert claims(text) == []
+
+
+def test_streak_is_a_claim():
+    claim = one("2024年，通辽市粮食产量连续5年稳定在160亿斤以上。", "5年")
+    assert claim.unit == "a"
+
+
+def test_time_helpers():
+    assert find_time("截至2025年底，全区", None) == "2025-12"
+    assert find_time("“十四五”以来", None) == "2021/2025"
+    assert find_time("今年", None) is None and find_time("今年", 2026) == "2026" and find_time("去年", 2026) == "2025"
+    assert publication_year("站在“十四五”收官之年的节点上") == 2025
+
+
+def test_emit_claims_rows_are_flat(tmp_path):
+    from conftest import SEEDS, run_cli
+    import json
+
+    result = run_cli(str(SEEDS / "004_0f4444790c5edb1c.txt"), "--emit", "claims")
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert rows and {"doc", "sentence", "section", "subject", "indicator", "quantity", "unit", "kind", "time",
+                     "modality"} <= set(rows[0])
+
+
+def test_case_count():
+    assert len(CASES) + 28 >= 60
