@@ -22,12 +22,17 @@ import regex
 from .kb import KBEntry, knowledge_base
 from .model import Document, Entity, Mention
 from .rules import RuleEntry, load_entries, load_section
-from .segment import words
+from .segment import is_common_word, word_crosses, words
 
 
 class ScopeWord(RuleEntry):
     surface: str
     level: str
+
+
+class Anaphora(RuleEntry):
+    determiners: list[str]
+    heads: list[str]
 
 
 class NameLength(RuleEntry):
@@ -44,6 +49,8 @@ class EntityRules(RuleEntry):
     org_max_chars: int
     org_min_chars: int
     org_left_boundaries: list[str]
+    org_not_initial: str
+    anaphora: Anaphora
     person_roles: list[str]
     person_verbs: list[str]
     person_titles_after: list[str]
@@ -77,6 +84,8 @@ class _Compiled:
     role_re: regex.Pattern
     surname_re: regex.Pattern
     boundary_words: frozenset[str]
+    counted: regex.Pattern
+    anaphor_re: regex.Pattern
 
 
 def _alternation(items) -> str:
@@ -115,6 +124,9 @@ def _compiled() -> _Compiled:
         role_re=regex.compile(_alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         boundary_words=frozenset(rules.org_left_boundaries),
+        counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
+        anaphor_re=regex.compile(f"(?:{_alternation(rules.anaphora.determiners)})({_alternation(rules.anaphora.heads)})"
+                                 r"(?!\p{Han}{0,1}(?:们|些))"),
     )
 
 
@@ -139,6 +151,9 @@ def find_mentions(text: str) -> list[Found]:
         found.append(Found(start, end + 1, surface, "kb", ids=payload))
     found += _organisations(text, found, c)
     found += _persons(text, found, c)
+    for match in c.anaphor_re.finditer(text):
+        if not any(f.start < match.end() and match.start() < f.end for f in found):
+            found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Found] = []
     for f in found:
@@ -158,10 +173,14 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         s, e = match.span()
         if any(k.start <= s < k.end or k.start < e <= k.end for k in known):
             continue
+        if word_crosses(text[:e], text[e:]):
+            continue  # 大学生: the suffix is part of a longer word
         start = _org_start(text, s, known, c)
         if start is None or e - start < c.rules.org_min_chars:
             continue
         name = text[start:e]
+        if name[0] in c.rules.org_not_initial or c.counted.search(name):
+            continue  # 这两家学院, 该合作社: a reference back, not a name
         out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
     return out
 
@@ -208,6 +227,8 @@ def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             name = match.group(1)
             if any(bad in name for bad in c.rules.not_person_names):
                 continue
+            if pattern is not c.person_role_re and is_common_word(name):
+                continue  # 全面, 王牌: an ordinary word that starts like a surname
             if any(k.start < e and s < k.end for k in known + out):
                 continue
             out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
@@ -247,6 +268,8 @@ def annotate_entities(doc: Document) -> None:
         for m in mentions:
             if m.kind == "scope":
                 entity_id = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+            elif m.kind == "anaphor":
+                entity_id = _antecedent(m.level, entities)
             elif len(m.ids) == 1:
                 entity_id = m.ids[0]
             else:  # an ambiguous alias: the reading the document mentions most
@@ -260,6 +283,18 @@ def annotate_entities(doc: Document) -> None:
                                                       type=entry.type if entry else _type_of(m), mentions=[])
             entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
     doc.entities = sorted(entities.values(), key=lambda e: e.mentions[0].start)
+
+
+def _antecedent(head: str, entities: dict[str, Entity]) -> str | None:
+    """The entity named most recently (so far in the document) whose name ends with ``head``."""
+    best, best_position = None, -1
+    for entity in entities.values():
+        names = {entity.name, *(m.text for m in entity.mentions)}
+        if entity.type in ("ORG", "FAC") and any(n.endswith(head) for n in names):
+            position = entity.mentions[-1].start
+            if position > best_position:
+                best, best_position = entity.id, position
+    return best
 
 
 def _type_of(found: Found) -> str:

@@ -323,6 +323,11 @@ def parse_thresholds(items: list[str]) -> dict[str, float]:
     return thresholds
 
 
+def load_thresholds(path: Path) -> dict[str, float]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return parse_thresholds([f"{k}={v}" for k, v in data.items() if not k.startswith("_")])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.score",
@@ -337,11 +342,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="also list misses and false positives")
     parser.add_argument("--min-f1", action="append", default=[], metavar="STAGE=X",
                         help="exit 1 when the micro-averaged figure of STAGE is below X (repeatable)")
+    parser.add_argument("--thresholds", type=Path, metavar="FILE",
+                        help="a JSON file of STAGE: X thresholds (gold/thresholds.json), as --min-f1")
     args = parser.parse_args(argv)
     for folder in (args.pred, args.gold):
         if not folder.is_dir():
             parser.error(f"{folder}: not a folder")
-    thresholds = parse_thresholds(args.min_f1)
+    thresholds = load_thresholds(args.thresholds) if args.thresholds else {}
+    thresholds.update(parse_thresholds(args.min_f1))
     result = evaluate(args.pred, args.gold)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))

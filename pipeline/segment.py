@@ -41,3 +41,18 @@ def word_crosses(left: str, right: str, window: int = 4) -> bool:
             return True
         position = end
     return False
+
+
+@functools.cache
+def _posseg():
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+def is_common_word(text: str) -> bool:
+    """True when the dictionary knows ``text`` as one word that is not a person's name
+    (全面, 王牌); names it knows (tagged nr) and unknown strings are not common words."""
+    tagged = _posseg().lcut(text, HMM=False)
+    return len(tagged) == 1 and not tagged[0].flag.startswith("nr")
