@@ -60,6 +60,7 @@ class ClaimRules(RuleEntry):
     range_to_words: list[str]
     not_subject_after: list[str]
     not_subject_levels: list[str]
+    speaker_pronouns: list[str]
     not_claims: NotClaims
 
 
@@ -276,11 +277,20 @@ def annotate_claims(doc: Document) -> None:
         before = text[:q_start]
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
         clause_before = before[clause_start:]
-        subject = _subject(sentence, quantity, mentions.get(quantity.sentence, []),
-                           carried.get(sentence.paragraph) or _paragraph_subject(doc, sentence, mentions),
-                           section_subjects.get(sentence.section), default)
+        # A sentence that is all quotation names its speaker and scene in the next one.
+        following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
+        quoted_subject = None
+        if following is not None:
+            quoted_subject = _first_subject(doc.sentences[following], mentions.get(following, []))
+        subject = _speaker_pronoun(text, q_start, sentence, mentions.get(quantity.sentence, []))
+        subject = subject or quoted_subject or _subject(
+            sentence, quantity, mentions.get(quantity.sentence, []),
+            carried.get(sentence.paragraph) or _paragraph_subject(doc, sentence, mentions),
+            section_subjects.get(sentence.section), default)
         kind, sign = _kind_and_sign(clause_before, quantity)
         time = _claim_time(doc, sentence, before, pub, paragraph_times)
+        if time is None and following is not None:
+            time = find_time(doc.sentences[following].text, pub)
         value, low, high = quantity.value, quantity.low, quantity.high
         if sign < 0:
             value = -value if value is not None else None
@@ -341,6 +351,37 @@ def _framing_time(doc: Document, sentence: Sentence, pub: int | None) -> str | N
         return leads[max(before)]
     after = [p for p in leads if sentence.paragraph < p <= sentence.paragraph + c.rules.framing_lookahead]
     return leads[min(after)] if after else None
+
+
+def _speaker_pronoun(text: str, q_start: int, sentence: Sentence, mentions) -> _Subject | None:
+    """“……我们组织了5名教师……”某局局长某某说: inside a quotation, a first-person subject
+    is the speaker's organisation, named after the closing quote."""
+    rules = _compiled().rules
+    opened = text.rfind("“", 0, q_start)
+    closed = text.find("”", q_start)
+    if opened < 0 or closed < 0 or text.rfind("”", 0, q_start) > opened:
+        return None
+    inside = text[opened:q_start]
+    pronoun = next((p for p in rules.speaker_pronouns if p in inside), None)
+    if pronoun is None:
+        return None
+    speaker = [m for m in mentions if m[0] - sentence.start > closed and m[4] in ("ORG", "FAC", "GPE")]
+    return _Subject(pronoun, speaker[0][3] if speaker else None)
+
+
+def _next_in_paragraph(doc: Document, index: int) -> int | None:
+    nxt = index + 1
+    if nxt < len(doc.sentences) and doc.sentences[nxt].paragraph == doc.sentences[index].paragraph:
+        return nxt
+    return None
+
+
+def _first_subject(sentence: Sentence, mentions) -> _Subject | None:
+    for start, end, text, entity_id, entity_type in mentions:
+        if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
+                _in_subject_position(sentence.text, start - sentence.start):
+            return _Subject(text, entity_id)
+    return None
 
 
 def _paragraph_subject(doc: Document, sentence: Sentence, mentions) -> _Subject | None:
