@@ -138,6 +138,9 @@ def find_time(text: str, pub: int | None, before: int | None = None) -> str | No
             break
         if c.base_before.search(text[max(0, match.start() - 2) : match.start()]):
             continue
+        if before is not None and text[max(0, match.start() - 1) : match.start()] == "从" and any(
+                w in text[match.end() : before] for w in c.rules.range_to_words):
+            continue  # 从2020年的负增长回升至4%—6%: 2020 dates the start, not the amount
         value = _resolve_time(match.group(), pub)
         if value:
             found = value
@@ -288,9 +291,14 @@ def annotate_claims(doc: Document) -> None:
             carried.get(sentence.paragraph) or _paragraph_subject(doc, sentence, mentions),
             section_subjects.get(sentence.section), default)
         kind, sign = _kind_and_sign(clause_before, quantity)
-        time = _claim_time(doc, sentence, before, pub, paragraph_times)
-        if time is None and following is not None:
-            time = find_time(doc.sentences[following].text, pub)
+        modality = _modality(before)
+        if modality == "expected":
+            # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
+            time = find_time(text, pub, before=q_start)
+        else:
+            time = _claim_time(doc, sentence, before, pub, paragraph_times)
+            if time is None and following is not None:
+                time = find_time(doc.sentences[following].text, pub)
         value, low, high = quantity.value, quantity.low, quantity.high
         if sign < 0:
             value = -value if value is not None else None
@@ -300,14 +308,15 @@ def annotate_claims(doc: Document) -> None:
             indicator=_indicator(clause_before, subject.text, text[q_end:]),
             quantity=quantity.text, quantity_index=index, value=value, low=low, high=high,
             unit=quantity.unit, qualifier=quantity.qualifier, kind=kind, time=time,
-            modality=_modality(before)))
+            modality=modality))
         carried[sentence.paragraph] = subject
     doc.claims = claims
 
 
 def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
                 paragraph_times: dict[int, str]) -> str | None:
-    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text, pub)
+    clause_end = len(before) + len(_CLAUSE_BREAK.split(sentence.text[len(before):], 1)[0])
+    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text[:clause_end], pub)
     if time:
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
         return _side_of_range(time, before[clause_start:])
