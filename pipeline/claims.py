@@ -37,6 +37,7 @@ class NotClaims(RuleEntry):
     generic_before: list[str]
     specification_before: str
     location_after: list[str]
+    narrative_units: list[str]
 
 
 class ClaimRules(RuleEntry):
@@ -203,6 +204,8 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> boo
         return False
     if quantity.dimension == "length" and any(after.startswith(w) for w in nc.location_after):
         return False
+    if quantity.unit in nc.narrative_units:
+        return False
     return True
 
 
@@ -267,6 +270,7 @@ def annotate_claims(doc: Document) -> None:
     default = _default_subject(doc)
     section_subjects = _section_subjects(doc)
     claims: list[Claim] = []
+    name_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]
     carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
     paragraph_times: dict[int, str] = {}
     for index, quantity in enumerate(doc.quantities):
@@ -275,8 +279,9 @@ def annotate_claims(doc: Document) -> None:
             continue
         q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
         text = sentence.text
-        if not is_claim(text, q_start, q_end, quantity):
-            continue
+        if not is_claim(text, q_start, q_end, quantity) or any(s <= quantity.start and quantity.end <= e
+                                                               for s, e in name_spans):
+            continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
         before = text[:q_start]
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
         clause_before = before[clause_start:]
