@@ -441,7 +441,8 @@ def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject
     # The nearest mention before the amount that opens its clause: across a list of
     # clauses (…，其中…，…) the closest governing subject wins.
     usable = [m for m in mentions if m[4] != "PERSON" and not _is_comparison_scope(m[3])
-              and _in_subject_position(sentence.text, m[0] - sentence.start)]
+              and _in_subject_position(sentence.text, m[0] - sentence.start)
+              and not _listed_example(sentence.text, m[1] - sentence.start, quantity.start - sentence.start)]
     before = [m for m in usable if m[1] <= quantity.start]
     if before:
         start, end, text, entity_id, _ = before[-1]
@@ -470,6 +471,13 @@ def _in_subject_position(text: str, start: int) -> bool:
     prefix = c.any_time.sub("", text[clause_start:start])
     prefix = c.leading.sub("", c.subject_openers.sub("", prefix.strip()))
     return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _listed_example(text: str, mention_end: int, q_start: int) -> bool:
+    """梅花生物、圣雪大成等27家企业: names listed before 等 + the count are examples of what is
+    counted, not the subject."""
+    between = text[mention_end:q_start]
+    return 0 <= q_start - mention_end <= 30 and between.endswith("等") and not _CLAUSE_BREAK.search(between.replace("、", ""))
 
 
 def _is_comparison_scope(entity_id: str | None) -> bool:

@@ -3,8 +3,8 @@
 Each file holds ``entities:``, a list of entries (id, name, type, aliases, parent,
 source). Ids follow shared/spec/GOLD.md: ``adm:<GB/T 2260 code>``, ``iso:<alpha-2>``,
 ``org:/loc:/fac:/per:<canonical full name>``. Loading fails with file and line when an
-entry is malformed, an id repeats, a parent is unknown, or an alias is claimed by two
-entries without being declared ambiguous.
+entry is malformed, and with the file when an id repeats, a parent is unknown, or a name
+or alias is claimed by two entries (a surface links to exactly one id).
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .rules import RULES_DIR, RuleEntry, RulesError, load_entries, rules_path
+from . import rules as _rules
+from .rules import RuleEntry, RulesError, load_entries, rules_path
 
 KB_DIR = "kb"
 EntityType = Literal["GPE", "ORG", "LOC", "FAC", "PERSON"]
@@ -44,7 +45,7 @@ class KBEntry(RuleEntry):
 @dataclass(frozen=True)
 class KnowledgeBase:
     entries: dict[str, KBEntry]
-    surfaces: dict[str, tuple[str, ...]]  # name or alias → ids (more than one: ambiguous)
+    surfaces: dict[str, tuple[str, ...]]  # name or alias → its id
     files: tuple[str, ...]
 
     def get(self, entity_id: str) -> KBEntry | None:
@@ -61,7 +62,7 @@ class KnowledgeBase:
 
 
 def kb_files() -> list[str]:
-    return sorted(f"{KB_DIR}/{p.name}" for p in (RULES_DIR / KB_DIR).glob("*.yaml"))
+    return sorted(f"{KB_DIR}/{p.name}" for p in (_rules.RULES_DIR / KB_DIR).glob("*.yaml"))
 
 
 @functools.cache
@@ -80,5 +81,9 @@ def knowledge_base() -> KnowledgeBase:
         if entry.parent and entry.parent not in entries:
             raise RulesError(f"{where[entry.id]}: {entry.id}: parent {entry.parent} is not in the knowledge base")
         for surface in dict.fromkeys([entry.name, *entry.aliases]):
-            surfaces.setdefault(surface, []).append(entry.id)
+            claimed = surfaces.setdefault(surface, [])
+            if claimed:
+                raise RulesError(f"{where[entry.id]}: {entry.id}: '{surface}' already names {claimed[0]} "
+                                 f"({where[claimed[0]]}); a surface must link to one id")
+            claimed.append(entry.id)
     return KnowledgeBase(entries, {s: tuple(ids) for s, ids in surfaces.items()}, tuple(files))
