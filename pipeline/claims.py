@@ -20,6 +20,7 @@ import regex
 
 from .model import Claim, Document, Quantity, Sentence
 from .rules import RuleEntry, load_entries
+from .segment import words
 
 
 class TimePattern(RuleEntry):
@@ -233,11 +234,20 @@ def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
 
 def _modality(sentence_before: str) -> str:
     rules = _compiled().rules
-    if any(w in sentence_before for w in rules.expected_words):
+    if _has_marker(sentence_before, rules.expected_words):
         return "expected"
-    if any(w in sentence_before for w in rules.target_words):
+    if _has_marker(sentence_before, rules.target_words):
         return "target"
     return "actual"
+
+
+def _has_marker(text: str, markers: list[str]) -> bool:
+    """A marker word occurs in ``text``; a one-character marker (将, 要) only as a word of
+    its own, not inside another (将近, 重要, 主要)."""
+    if any(len(m) > 1 and m in text for m in markers):
+        return True
+    single = [m for m in markers if len(m) == 1 and m in text]
+    return bool(single) and any(w in single for w in words(text))
 
 
 def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
@@ -263,24 +273,75 @@ class _Subject:
     id: str | None
 
 
+class _Context:
+    """Per-document indexes, built once, so the stage stays linear in the document's size."""
+
+    def __init__(self, doc: Document):
+        import bisect
+
+        self.doc = doc
+        self.pub = publication_year(doc.text)
+        self.mentions = _mentions_by_sentence(doc)
+        self.default = _default_subject(doc)
+        self.section_subjects = _section_subjects(doc)
+        spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
+        self._span_starts = [a for a, _ in spans]
+        self._span_ends = [b for _, b in spans]
+        self._bisect = bisect.bisect_right
+        self._times: dict[int, str | None] = {}
+        # For each sentence: the latest time and the latest subject stated earlier in its paragraph.
+        self.paragraph_time: list[str | None] = []
+        self.paragraph_subject: list[_Subject | None] = []
+        time = subject = None
+        for index, sentence in enumerate(doc.sentences):
+            if index and doc.sentences[index - 1].paragraph != sentence.paragraph:
+                time = subject = None
+            self.paragraph_time.append(time)
+            self.paragraph_subject.append(subject)
+            time = self.time_of(index) or time
+            subject = _last_subject(sentence, self.mentions.get(index, [])) or subject
+        self.leads = self._framing_leads()
+
+    def time_of(self, index: int) -> str | None:
+        if index not in self._times:
+            self._times[index] = find_time(self.doc.sentences[index].text, self.pub)
+        return self._times[index]
+
+    def inside_a_name(self, start: int, end: int) -> bool:
+        i = self._bisect(self._span_starts, start) - 1
+        return i >= 0 and end <= self._span_ends[i]
+
+    def _framing_leads(self) -> dict[int | None, list[tuple[int, str]]]:
+        """Per section, the paragraphs that frame a period: (paragraph, time), in order."""
+        c = _compiled()
+        leads: dict[int | None, dict[int, str]] = {}
+        seen_paragraphs: set[int] = set()
+        for sentence in self.doc.sentences:
+            first = sentence.paragraph not in seen_paragraphs
+            seen_paragraphs.add(sentence.paragraph)
+            if sentence.heading or sentence.paragraph in leads.get(sentence.section, {}):
+                continue
+            lead = (c.framing.match(sentence.text) if first else None) or c.period.search(sentence.text)
+            if lead:
+                value = find_time(lead.group(), self.pub)
+                if value:
+                    leads.setdefault(sentence.section, {})[sentence.paragraph] = value
+        return {section: sorted(found.items()) for section, found in leads.items()}
+
+
 def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
-    pub = publication_year(doc.text)
-    mentions = _mentions_by_sentence(doc)
-    default = _default_subject(doc)
-    section_subjects = _section_subjects(doc)
+    ctx = _Context(doc)
+    mentions = ctx.mentions
     claims: list[Claim] = []
-    name_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]
     carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
-    paragraph_times: dict[int, str] = {}
     for index, quantity in enumerate(doc.quantities):
         sentence = doc.sentences[quantity.sentence]
         if sentence.heading:
             continue
         q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
         text = sentence.text
-        if not is_claim(text, q_start, q_end, quantity) or any(s <= quantity.start and quantity.end <= e
-                                                               for s, e in name_spans):
+        if not is_claim(text, q_start, q_end, quantity) or ctx.inside_a_name(quantity.start, quantity.end):
             continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
         before = text[:q_start]
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
@@ -293,17 +354,17 @@ def annotate_claims(doc: Document) -> None:
         subject = _speaker_pronoun(text, q_start, sentence, mentions.get(quantity.sentence, []))
         subject = subject or quoted_subject or _subject(
             sentence, quantity, mentions.get(quantity.sentence, []),
-            carried.get(sentence.paragraph) or _paragraph_subject(doc, sentence, mentions),
-            section_subjects.get(sentence.section), default)
+            carried.get(sentence.paragraph) or ctx.paragraph_subject[quantity.sentence],
+            ctx.section_subjects.get(sentence.section), ctx.default)
         kind, sign = _kind_and_sign(clause_before, quantity)
         modality = _modality(before)
         if modality == "expected":
             # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
-            time = find_time(text, pub, before=q_start)
+            time = find_time(text, ctx.pub, before=q_start)
         else:
-            time = _claim_time(doc, sentence, before, pub, paragraph_times)
+            time = _claim_time(ctx, quantity.sentence, before)
             if time is None and following is not None:
-                time = find_time(doc.sentences[following].text, pub)
+                time = ctx.time_of(following)
         value, low, high = quantity.value, quantity.low, quantity.high
         if sign < 0:
             value = -value if value is not None else None
@@ -318,8 +379,9 @@ def annotate_claims(doc: Document) -> None:
     doc.claims = claims
 
 
-def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
-                paragraph_times: dict[int, str]) -> str | None:
+def _claim_time(ctx: _Context, index: int, before: str) -> str | None:
+    doc, pub = ctx.doc, ctx.pub
+    sentence = doc.sentences[index]
     clause_end = len(before) + len(_CLAUSE_BREAK.split(sentence.text[len(before):], 1)[0])
     time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text[:clause_end], pub)
     if time:
@@ -327,12 +389,10 @@ def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
         return _side_of_range(time, before[clause_start:])
     if any(w in before for w in _compiled().rules.present_words):
         return None
-    # the paragraph's earlier sentences, then the section headings
-    for earlier in reversed(_paragraph_before(doc, sentence)):
-        time = find_time(earlier.text, pub)
-        if time:
-            return time
-    framed = _framing_time(doc, sentence, pub)
+    # the paragraph's earlier sentences, then the section's framing lead, then its headings
+    if ctx.paragraph_time[index]:
+        return ctx.paragraph_time[index]
+    framed = _framing_time(ctx, sentence)
     if framed:
         return framed
     section = sentence.section
@@ -344,27 +404,17 @@ def _claim_time(doc: Document, sentence: Sentence, before: str, pub: int | None,
     return None
 
 
-def _framing_time(doc: Document, sentence: Sentence, pub: int | None) -> str | None:
-    """The time of the nearest earlier paragraph in the same section that opens with a
-    framing phrase (“十四五”以来，… / 2026年，…): it frames the paragraphs after it."""
-    c = _compiled()
-    leads: dict[int, str] = {}  # paragraph → the period it frames
-    for other in doc.sentences:
-        if other.section != sentence.section or other.heading or other.paragraph == sentence.paragraph:
-            continue
-        if other.paragraph in leads:
-            continue
-        first = other.paragraph not in {s.paragraph for s in doc.sentences if s.start < other.start}
-        lead = (c.framing.match(other.text) if first else None) or c.period.search(other.text)
-        if lead:
-            value = find_time(lead.group(), pub)
-            if value:
-                leads[other.paragraph] = value
-    before = [p for p in leads if p < sentence.paragraph]
-    if before:
-        return leads[max(before)]
-    after = [p for p in leads if sentence.paragraph < p <= sentence.paragraph + c.rules.framing_lookahead]
-    return leads[min(after)] if after else None
+def _framing_time(ctx: _Context, sentence: Sentence) -> str | None:
+    """The time of the nearest earlier paragraph of the same section that frames a period
+    (“十四五”以来，… / 2026年，… / 回看“十四五”以来…); failing that, a framing paragraph
+    just after (the lead that follows the opening figures)."""
+    leads = [(p, t) for p, t in ctx.leads.get(sentence.section, []) if p != sentence.paragraph]
+    earlier = [t for p, t in leads if p < sentence.paragraph]
+    if earlier:
+        return earlier[-1]
+    lookahead = _compiled().rules.framing_lookahead
+    later = [t for p, t in leads if sentence.paragraph < p <= sentence.paragraph + lookahead]
+    return later[0] if later else None
 
 
 def _speaker_pronoun(text: str, q_start: int, sentence: Sentence, mentions) -> _Subject | None:
@@ -398,26 +448,14 @@ def _first_subject(sentence: Sentence, mentions) -> _Subject | None:
     return None
 
 
-def _paragraph_subject(doc: Document, sentence: Sentence, mentions) -> _Subject | None:
-    """The last subject named in the paragraph's earlier sentences."""
+def _last_subject(sentence: Sentence, mentions) -> _Subject | None:
+    """The last mention of a sentence that stands in subject position."""
     found = None
-    for earlier in _paragraph_before(doc, sentence):
-        index = doc.sentences.index(earlier)
-        for start, end, text, entity_id, entity_type in mentions.get(index, []):
-            if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
-                    _in_subject_position(earlier.text, start - earlier.start):
-                found = _Subject(text, entity_id)
+    for start, end, text, entity_id, entity_type in mentions:
+        if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
+                _in_subject_position(sentence.text, start - sentence.start):
+            found = _Subject(text, entity_id)
     return found
-
-
-def _paragraph_before(doc: Document, sentence: Sentence) -> list[Sentence]:
-    out = []
-    for other in doc.sentences:
-        if other.start >= sentence.start:
-            break
-        if other.paragraph == sentence.paragraph:
-            out.append(other)
-    return out
 
 
 def _mentions_by_sentence(doc: Document) -> dict[int, list[tuple[int, int, str, str | None, str]]]:

@@ -286,9 +286,12 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     return long_enough and not interposed and right.kind == "body"
 
 
-def _dedup_key(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
-                   if not unicodedata.category(ch).startswith(("P", "Z", "S")))
+_NOT_CONTENT = regex.compile(r"[\p{P}\p{Z}\p{S}\s]+")
+
+
+def content_key(text: str) -> str:
+    """The text as compared for duplicates: NFKC, without punctuation, symbols and spaces."""
+    return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _trigrams(key: str) -> set[str]:
@@ -303,7 +306,7 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     for index, para in enumerate(result.paragraphs):
         if para.kind != "body":
             continue
-        key = _dedup_key(para.text)
+        key = content_key(para.text)
         if len(key) < limits.min_paragraph_chars:
             continue
         if key in seen:
@@ -316,7 +319,8 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
         for length, other, other_index in kept:
             if not 0.8 <= len(key) / length <= 1.25:
                 continue
-            if len(grams & other) / len(grams | other) >= limits.near_duplicate_jaccard:
+            common = len(grams & other)  # |A ∪ B| = |A| + |B| - |A ∩ B|: no union set built
+            if common / (len(grams) + len(other) - common) >= limits.near_duplicate_jaccard:
                 _drop(result, para, "near_duplicate",
                       f"near copy of paragraph at raw offset {result.paragraphs[other_index].raw_start}")
                 break

@@ -10,12 +10,14 @@ byte-identical to ``python -m pipeline``'s, and the partitions concatenated in n
 are in input order. Every worker must see the input paths (a shared file system) and DIR.
 Without ``--scheduler`` a LocalCluster of ``--workers`` processes runs on this machine.
 
-From Python, with a bag of your own (items: ``read.Source``, or ``{"id", "text"}`` dicts)::
+From Python, with a bag of your own (items: ``read.Source``, ``{"id", "text"}`` dicts, or
+input paths)::
 
     import dask.bag as db
     from pipeline.distributed import process_bag, write_partitions
     bag = db.from_sequence(records, npartitions=64)
-    write_partitions(process_bag(bag), "out/")      # on the current dask client/scheduler
+    write_partitions(bag, "out/")        # on the current Dask client/scheduler
+    lines = process_bag(bag)             # or a bag of JSON lines, to write as you like
 """
 from __future__ import annotations
 
@@ -25,68 +27,78 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import dask
 import dask.bag as db
 
 from .read import Source, expand_inputs, iter_sources
 
 
-def _as_source(item: Source | dict) -> Source:
-    if isinstance(item, Source):
-        return item
-    text = item.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Source(str(item.get("id")), str(item.get("id")), error="expected a non-empty string 'text'")
-    return Source(str(item["id"]), str(item.get("source") or item["id"]), text=text, encoding="utf-8")
+def _sources(items: Iterable[Source | dict | str]) -> Iterator[Source]:
+    """Sources from bag items: ``read.Source``, ``{"id", "text"}`` dicts, or input paths."""
+    for item in items:
+        if isinstance(item, Source):
+            yield item
+        elif isinstance(item, str):
+            yield from iter_sources([item])  # read here, on the worker
+        else:
+            text = item.get("text")
+            doc_id = str(item.get("id"))
+            if not isinstance(text, str) or not text.strip():
+                yield Source(doc_id, doc_id, error=f"{doc_id}: expected a non-empty string 'text'")
+            else:
+                yield Source(doc_id, str(item.get("source") or doc_id), text=text, encoding="utf-8")
 
 
-def _render(items: Iterable[Source | dict]) -> Iterator[str]:
+def _render(items: Iterable[Source | dict | str]) -> Iterator[str]:
     from .process import process_source
 
-    for item in items:
-        yield process_source(_as_source(item)).model_dump_json() + "\n"
+    for source in _sources(items):
+        yield process_source(source).model_dump_json() + "\n"
+
+
+def _render_list(items: Iterable[Source | dict | str]) -> list[str]:
+    return list(_render(items))
 
 
 def process_bag(bag: db.Bag) -> db.Bag:
-    """A bag of sources (``read.Source`` or ``{"id", "text"}``) → a bag of JSON lines."""
-    return bag.map_partitions(_render)
-
-
-def _read_and_render(inputs: list[str]) -> Iterator[str]:
-    return _render(iter_sources(inputs))
+    """A bag of sources (``read.Source``, ``{"id", "text"}`` dicts or input paths) → a bag
+    of JSON lines, one per document, as ``python -m pipeline`` writes them."""
+    return bag.map_partitions(_render_list)
 
 
 def bag_of_inputs(inputs: list[str], partitions: int | None = None) -> db.Bag:
-    """The CLI inputs as a bag of JSON lines; files are read on the workers, not here.
+    """The CLI inputs as a bag of file paths, in input order (read on the workers).
 
     A .jsonl input is one item, processed whole by one worker: split a large one into
-    several files (or build a bag of its lines and use ``process_bag``)."""
+    several files (or build a bag of its records yourself)."""
     paths = [str(path) if kind != "stdin" else "-" for kind, path in expand_inputs(inputs)]
     if "-" in paths:
         raise ValueError("standard input cannot be distributed; write it to a .jsonl file")
     partitions = max(1, min(partitions or len(paths), len(paths)))
-    return db.from_sequence(paths, npartitions=partitions).map_partitions(_read_and_render)
+    return db.from_sequence(paths, npartitions=partitions)
 
 
-def _write(lines: Iterable[str], path: str) -> int:
-    """Write one partition atomically (temporary file + rename); returns its line count."""
+def _write(items: Iterable[Source | dict | str], names: list[str]) -> list[int]:
+    """Process one partition and write it, streaming, to a temporary file renamed into place."""
+    (path,) = names
     tmp = f"{path}.tmp{os.getpid()}"
     count = 0
     with open(tmp, "w", encoding="utf-8") as handle:
-        for line in lines:
+        for line in _render(items):
             handle.write(line)
             count += 1
     os.replace(tmp, path)
-    return count
+    return [count]
 
 
-def write_partitions(lines: db.Bag, out_dir: str | Path) -> list[Path]:
-    """Compute ``lines`` and write partition i to ``out_dir/part-{i:05d}.jsonl``."""
+def write_partitions(bag: db.Bag, out_dir: str | Path) -> list[Path]:
+    """Process a bag of sources (as for ``process_bag``) and write partition i to
+    ``out_dir/part-{i:05d}.jsonl``, one task per partition (processing and writing are
+    fused: no document crosses the network). Runs on the current Dask scheduler."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"part-{i:05d}.jsonl" for i in range(lines.npartitions)]
-    writes = [dask.delayed(_write)(part, str(path)) for part, path in zip(lines.to_delayed(), paths)]
-    dask.compute(*writes)
+    paths = [out / f"part-{i:05d}.jsonl" for i in range(bag.npartitions)]
+    names = db.from_sequence([str(p) for p in paths], npartitions=len(paths))
+    db.map_partitions(_write, bag, names).compute()
     return paths
 
 
@@ -100,7 +112,7 @@ def run(inputs: list[str], out_dir: str | Path, workers: int = 2, partitions: in
         with Client(scheduler):
             return write_partitions(bag_of_inputs(inputs, partitions), out_dir)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster):
+                      dashboard_address=":0") as cluster, Client(cluster):
         return write_partitions(bag_of_inputs(inputs, partitions or 4 * workers), out_dir)
 
 

@@ -264,10 +264,14 @@ def annotate_entities(doc: Document) -> None:
                 counts[m.ids[0]] += 1
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, Entity] = {}
+    scope_cache: dict[tuple[str, int | None], str | None] = {}
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
             if m.kind == "scope":
-                entity_id = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+                key = (m.level, sentence.section)
+                if key not in scope_cache:
+                    scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+                entity_id = scope_cache[key]
             elif m.kind == "anaphor":
                 entity_id = _antecedent(m.level, entities)
             elif len(m.ids) == 1:

@@ -6,11 +6,10 @@ its error on the document and the others still run, so a batch never stops on on
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .clean import Cleaned, clean, clean_rules
+from .clean import Cleaned, clean, clean_rules, content_key
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence
 from .read import Source, iter_sources
 from .sentences import split_sentences
@@ -115,7 +114,7 @@ def build_document(doc: Document, raw: str) -> None:
         kept: list[tuple[int, int]] = []
         for start, end in spans:
             sentence = para.text[start:end]
-            key = _sentence_key(sentence)
+            key = content_key(sentence)
             if para.kind != "heading" and len(key) >= min_repeat and key in seen_sentences:
                 raw_start = _raw_at(para.pieces, start)
                 doc.dropped.append(Dropped(text=sentence, reason="duplicate", raw_start=raw_start,
@@ -147,11 +146,6 @@ def build_document(doc: Document, raw: str) -> None:
                                         heading=para.kind == "heading"))
     doc.text = "".join(pieces)
     doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
-
-
-def _sentence_key(sentence: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", sentence)
-                   if not unicodedata.category(ch).startswith(("P", "Z")))
 
 
 def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:

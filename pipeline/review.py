@@ -50,13 +50,17 @@ def format_number(x: float | None) -> str:
     return text if text not in ("0", "-0") else f"{x:.6g}"
 
 
-def format_amount(obj: Quantity | Claim) -> str:
-    """The amount in its canonical unit with its qualifier: '≥ 135,000,000 kW', '4–6 %'."""
+def _amount_parts(obj: Quantity | Claim) -> tuple[str, str]:
     if obj.value is not None or obj.low is None and obj.high is None:
         number = format_number(obj.value)
     else:
         number = f"{format_number(obj.low)}–{format_number(obj.high)}"
-    return f"{QUALIFIER_SIGNS.get(obj.qualifier, obj.qualifier + ' ')}{number} {obj.unit}".strip()
+    return f"{QUALIFIER_SIGNS.get(obj.qualifier, obj.qualifier + ' ')}{number}", obj.unit
+
+
+def format_amount(obj: Quantity | Claim) -> str:
+    """The amount in its canonical unit with its qualifier: '≥ 135,000,000 kW', '4–6 %'."""
+    return " ".join(_amount_parts(obj)).strip()
 
 
 def _sort_key(obj: Quantity | Claim) -> str:
@@ -243,10 +247,11 @@ def _claims_table(doc: Document) -> str:
     rows = []
     for number, c in enumerate(doc.claims, 1):
         subject_id = f'<span class="id">{esc(c.subject_id)}</span>' if c.subject_id else ""
+        amount, unit = _amount_parts(c)
         rows.append(
             f'<tr><td data-sort="{number}"><a href="#s{c.sentence}">{number}</a></td>'
             f"<td>{esc(c.subject)}{subject_id}</td><td>{esc(c.indicator)}</td>"
-            f'<td data-sort="{esc(_sort_key(c))}" class="num">{esc(format_amount(c))}'
+            f'<td data-sort="{esc(_sort_key(c))}" class="num"><span class="amount">{esc(amount)}</span> {esc(unit)}'
             f'<span class="surface">{esc(c.quantity)}</span></td>'
             f'<td><span class="tag k-{esc(c.kind)}">{esc(c.kind)}</span></td><td>{esc(c.time or "—")}</td>'
             f'<td><span class="tag m-{esc(c.modality)}">{esc(c.modality)}</span></td></tr>')
@@ -394,8 +399,8 @@ def _error_items(result: dict, summaries: dict[str, _Summary], gold_entities: di
         if s is None:
             continue
         if line["action"] == "join":
-            add(line["doc"], "miss", "clean · join", _sentence_link(s, line["left"], f"{line['left']} | {line['right']}"),
-                "not joined")
+            link = _sentence_link(s, line["left"], f"{line['left']} | {line['right']}")
+            add(line["doc"], "miss", "clean · join", link, "not joined")
         else:
             add(line["doc"], "miss", f"clean · {line['action'].replace('_', ' ')}",
                 _sentence_link(s, line["text"], line["text"]), "still in the text")
@@ -422,7 +427,8 @@ def _error_items(result: dict, summaries: dict[str, _Summary], gold_entities: di
         mentions = record.get("mentions") or [record.get("name")]
         hit = next((m for m in mentions if m and any(_norm(m) in x for x in s.sentences)), None)
         label = f"{entity_id} {record.get('name', '')}".strip()
-        add(doc, "miss", "entity", _sentence_link(s, hit, label) if hit else f'<span class="nolink">{esc(label)}</span>')
+        link = _sentence_link(s, hit, label) if hit else f'<span class="nolink">{esc(label)}</span>'
+        add(doc, "miss", "entity", link)
     for doc, entity_id in e["spurious"]:
         s = summaries.get(doc)
         if s is None:
@@ -454,7 +460,7 @@ def render_index(summaries: list[_Summary], result: dict | None = None, gold_ent
     head = ["document", *COUNT_COLUMNS, *(name for name, _ in GOLD_COLUMNS if result)]
     types = ["text", *["number"] * (len(head) - 1)]
     thead = "".join(f'<th data-type="{t}" scope="col"><button type="button">{esc(h)}</button></th>'
-                    for h, t in zip(head, types))
+                    for h, t in zip(head, types, strict=True))
     rows = []
     for s in summaries:
         cells = [f'<td><a href="{quote(s.page)}">{esc(s.id)}</a></td>']
@@ -471,7 +477,8 @@ def render_index(summaries: list[_Summary], result: dict | None = None, gold_ent
     foot = ""
     if result:
         total = {name: sum(s.counts[name] for s in summaries) for name in COUNT_COLUMNS}
-        cells = ["<th scope=\"row\">all (micro-averaged)</th>", *(f'<td class="num">{total[n]}</td>' for n in COUNT_COLUMNS),
+        cells = ['<th scope="row">all (micro-averaged)</th>',
+                 *(f'<td class="num">{total[n]}</td>' for n in COUNT_COLUMNS),
                  *(f'<td class="num">{_f(get(table["ALL"]))}</td>' for _, get in GOLD_COLUMNS)]
         foot = f"<tfoot><tr>{''.join(cells)}</tr></tfoot>"
     sections = []
@@ -590,7 +597,7 @@ font-size:.9rem}
 main{padding:0 1rem 2rem}
 main.layout{display:block}
 @media (min-width:1100px){
-main.layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
+main.layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr);gap:1.5rem;align-items:start}
 .claims{position:sticky;top:0;max-height:100vh;overflow:auto}
 }
 article.text{max-width:46rem}
@@ -616,11 +623,12 @@ thead th{position:sticky;top:0;background:var(--panel);white-space:nowrap}
 th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer;color:inherit}
 th[aria-sort=ascending] button::after{content:" ▲";font-size:.7em}
 th[aria-sort=descending] button::after{content:" ▼";font-size:.7em}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num .amount,#documents td.num{white-space:nowrap}
 td.bad{color:#b42318;font-weight:600}
 tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
 .surface{display:block;color:var(--muted);font-size:.8em}
-.id{display:block;color:var(--muted);font-size:.75em;white-space:nowrap}
+.id{display:block;color:var(--muted);font-size:.75em;overflow-wrap:break-word}
 #claims-table td:first-child,#claims-table td:nth-child(6){white-space:nowrap}
 #claims-table td:nth-child(3){min-width:7em}
 .tag{display:inline-block;font-size:.75rem;padding:0 .4em;border-radius:9px;background:#eef2f6;white-space:nowrap}
@@ -638,7 +646,7 @@ a.more{font-size:.75rem}
 font-size:.85rem;white-space:pre-line;box-shadow:0 -2px 8px rgba(0,0,0,.2);z-index:2}
 #inspect[hidden]{display:none}
 @media (max-width:600px){body{font-size:15px}main{padding:0 .7rem 4rem}header.top{padding:.6rem .7rem}
-th,td{padding:.25rem .3rem}}
+th,td{padding:.25rem .3rem}td.num{white-space:nowrap}table{font-size:.8rem}}
 """
 
 JS = """

@@ -34,6 +34,7 @@ class _Compiled:
     speaker: regex.Pattern
     closer_of: dict[str, str]
     closers: frozenset[str]
+    brackets: regex.Pattern
 
 
 @functools.cache
@@ -48,6 +49,7 @@ def _compiled() -> _Compiled:
         speaker=regex.compile(rules.speaker_after_quote),
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
+        brackets=regex.compile(f"[{regex.escape(brackets)}]"),
     )
 
 
@@ -110,12 +112,13 @@ def _starts_new(rest: str) -> bool:
 def _balanced(text: str, c: _Compiled) -> bool:
     """True when every quotation/bracket opened in the paragraph is closed in order."""
     stack: list[str] = []
-    for ch in text:
+    for match in c.brackets.finditer(text):  # only the bracket characters, not every character
+        ch = match.group()
         if ch in c.closer_of:
             stack.append(c.closer_of[ch])
         elif stack and ch == stack[-1]:
             stack.pop()
-        elif ch in c.closer_of.values():
+        else:
             return False
     return not stack
 

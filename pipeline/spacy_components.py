@@ -18,7 +18,8 @@ Each component runs the pipeline's own stage, so its results are the same as
 taken as a raw page: it is cleaned and split into sentences exactly as by
 ``pipeline.process`` and every span is mapped back to the doc text (``Document.raw_offset``);
 text that cleaning drops (captions, bylines, repeated paragraphs) gets no annotation. With
-``clean = false`` the doc text is taken as clean already: each line is a paragraph.
+``clean = false`` the doc text is taken as clean already: each line is a paragraph, and
+with no headings, context words (全市, 全区) resolve from the whole text.
 
 The components of one ``nlp`` share the analysis of a text through a small cache keyed on
 the text, so cleaning runs once per text and each stage once. A stage that raises lets the

@@ -195,3 +195,14 @@ def test_emit_claims_rows_are_flat(tmp_path):
 
 def test_case_count():
     assert len(CASES) + 28 >= 60
+
+
+@pytest.mark.parametrize("text,quantity,modality", [
+    ("作为重要能源基地，2024年赤峰市原煤产量达到1.2亿吨。", "1.2亿吨", "actual"),
+    ("2024年，主要农作物种植面积达到3000万亩。", "3000万亩", "actual"),
+    ("2024年，全市将近八成的企业实现盈利，利润总额达到500亿元。", "500亿元", "actual"),
+    ("明年，包头市将新建5G基站3000个。", "3000个", "target"),
+    ("2026年，全市要完成造林100万亩。", "100万亩", "target"),
+])
+def test_one_character_modality_words_count_only_as_words(text, quantity, modality):
+    assert one(text, quantity).modality == modality

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.read import ReadError, decode, read_file
 from pipeline import process_files
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 TEXT = "內蒙古自治區新能源裝機規模達到1.35億千瓦。\n第二段，同比增長52.22%。\n"
 SIMPLIFIED = "内蒙古自治区新能源装机规模达到1.35亿千瓦。\n第二段，同比增长52.22%。\n"
@@ -110,10 +110,15 @@ def test_stdin_plain_text():
 
 def test_50mb_single_line_file_is_processed_with_bounded_memory(tmp_path):
     path = tmp_path / "huge.txt"
-    with path.open("w", encoding="utf-8") as handle:  # one line, no newline, varied sentences
+    import pipeline
+
+    # One line, no newline: the seeds' sentences, each made unique by a running number
+    # (so that duplicate removal does not shrink the work).
+    sentences = [s.text for d in pipeline.process_files([ROOT / "seeds"]) for s in d.sentences if not s.heading]
+    with path.open("w", encoding="utf-8") as handle:
         i = 0
         while handle.tell() < 50_000_000:
-            handle.write(f"第{i}号项目装机规模达到{i % 997}.5万千瓦，同比增长{i % 100}%，位居全国第{i % 30 + 1}位。")
+            handle.write(f"（{i}）{sentences[i % len(sentences)]}")
             i += 1
     assert path.stat().st_size >= 50_000_000
     out = tmp_path / "out.jsonl"
