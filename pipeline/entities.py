@@ -265,6 +265,7 @@ def annotate_entities(doc: Document) -> None:
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, Entity] = {}
     scope_cache: dict[tuple[str, int | None], str | None] = {}
+    latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
             if m.kind == "scope":
@@ -273,7 +274,7 @@ def annotate_entities(doc: Document) -> None:
                     scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
                 entity_id = scope_cache[key]
             elif m.kind == "anaphor":
-                entity_id = _antecedent(m.level, entities)
+                entity_id = latest_by_head.get(m.level)
             elif len(m.ids) == 1:
                 entity_id = m.ids[0]
             else:  # an ambiguous alias: the reading the document mentions most
@@ -286,19 +287,11 @@ def annotate_entities(doc: Document) -> None:
                 entity = entities[entity_id] = Entity(id=entity_id, name=entry.name if entry else m.text,
                                                       type=entry.type if entry else _type_of(m), mentions=[])
             entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
+            if entity.type in ("ORG", "FAC") and m.kind != "anaphor":
+                for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
+                    if m.text.endswith(head) or entity.name.endswith(head):
+                        latest_by_head[head] = entity_id
     doc.entities = sorted(entities.values(), key=lambda e: e.mentions[0].start)
-
-
-def _antecedent(head: str, entities: dict[str, Entity]) -> str | None:
-    """The entity named most recently (so far in the document) whose name ends with ``head``."""
-    best, best_position = None, -1
-    for entity in entities.values():
-        names = {entity.name, *(m.text for m in entity.mentions)}
-        if entity.type in ("ORG", "FAC") and any(n.endswith(head) for n in names):
-            position = entity.mentions[-1].start
-            if position > best_position:
-                best, best_position = entity.id, position
-    return best
 
 
 def _type_of(found: Found) -> str:
