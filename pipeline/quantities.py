@@ -23,7 +23,7 @@ import regex
 from pydantic import Field
 
 from .model import Document, Quantity
-from .numbers import Numeral, numeral_spans, percent_word_spans
+from .numbers import NUMERAL_CHARS, Numeral, numeral_spans, percent_word_spans
 from .rules import RuleEntry, RulesError, load_entries, load_section, rules_path
 
 # ---------------------------------------------------------------------------- rule data
@@ -143,6 +143,7 @@ class Tables:
     bridge_re: regex.Pattern
     ranks: RankRules
     context: Context
+    trigger_re: regex.Pattern
 
 
 def _alternation(surfaces) -> str:
@@ -187,6 +188,9 @@ def tables() -> Tables:
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
         context=context,
+        # Any character that can start an amount: a sentence without one has none.
+        trigger_re=regex.compile("[" + regex.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
+                                 | {w.surface[0] for w in words}))) + "]"),
     )
 
 
@@ -332,7 +336,8 @@ def _qualifier_after(text: str, end: int, t: Tables, unit: Unit | None) -> str |
 def find_quantities(text: str) -> list[QuantityMatch]:
     """Every amount in ``text`` (a sentence or heading), left to right, non-overlapping."""
     t = tables()
-    ctx = t.context
+    if not t.trigger_re.search(text):
+        return []
     matches: list[QuantityMatch] = []
     taken_until = 0
     amounts = _amounts(text, t)
