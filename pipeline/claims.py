@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from .model import Claim, Document, Quantity, Sentence
-from .rules import RuleEntry, load_entries
+from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import words
 
 
@@ -82,16 +82,9 @@ class _Compiled:
     not_subject_before: regex.Pattern
 
 
-def _alternation(items) -> str:
-    return "|".join(regex.escape(s) for s in sorted(items, key=len, reverse=True))
-
-
 @functools.cache
 def _compiled() -> _Compiled:
-    from .rules import _strip_lines, load_yaml
-
-    data = _strip_lines(load_yaml("claims.yaml"))
-    rules = ClaimRules.model_validate({k: data[k] for k in ClaimRules.model_fields})
+    rules = load_fields("claims.yaml", ClaimRules)
     times = tuple((regex.compile(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
     publication = tuple((regex.compile(t.pattern), t)
                         for t in load_entries("claims.yaml", "publication_year", TimePattern))
@@ -100,14 +93,14 @@ def _compiled() -> _Compiled:
         times=times,
         publication=publication,
         any_time=regex.compile("|".join(f"(?:{p.pattern})" for p, _ in times)),
-        trailing=regex.compile(f"(?:{_alternation(rules.indicator_trailing)})+$"),
-        leading=regex.compile(f"^(?:{_alternation(rules.indicator_leading)})+"),
-        subject_openers=regex.compile(f"^(?:{_alternation(rules.subject_openers)})+"),
+        trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
+        leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
+        subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         framing=regex.compile(rules.framing_lead),
         period=regex.compile(rules.framing_period),
         specification=regex.compile(rules.not_claims.specification_before),
-        base_before=regex.compile(f"(?:{_alternation(rules.time_base_words)})$"),
-        not_subject_before=regex.compile(f"(?:{_alternation(rules.not_subject_after)})$"),
+        base_before=regex.compile(f"(?:{alternation(rules.time_base_words)})$"),
+        not_subject_before=regex.compile(f"(?:{alternation(rules.not_subject_after)})$"),
     )
 
 

@@ -21,7 +21,7 @@ import regex
 
 from .kb import KBEntry, knowledge_base
 from .model import Document, Entity, Mention
-from .rules import RuleEntry, load_entries, load_section
+from .rules import RuleEntry, alternation, load_entries, load_fields, load_section
 from .segment import is_common_word, word_crosses, words
 
 
@@ -88,16 +88,9 @@ class _Compiled:
     anaphor_re: regex.Pattern
 
 
-def _alternation(items) -> str:
-    return "|".join(regex.escape(s) for s in sorted(items, key=len, reverse=True))
-
-
 @functools.cache
 def _compiled() -> _Compiled:
-    from .rules import _strip_lines, load_yaml
-
-    data = _strip_lines(load_yaml("entities.yaml"))
-    rules = EntityRules.model_validate({k: data[k] for k in EntityRules.model_fields})
+    rules = load_fields("entities.yaml", EntityRules)
     scope = {w.surface: w.level for w in load_entries("entities.yaml", "scope_words", ScopeWord)}
     kb = knowledge_base()
     automaton = ahocorasick.Automaton()
@@ -109,23 +102,23 @@ def _compiled() -> _Compiled:
             automaton.add_word(surface, ("scope", surface, level))
     automaton.make_automaton()
     name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
-    surname = f"(?:{_alternation(rules.compound_surnames)}|[{rules.surnames}])"
+    surname = f"(?:{alternation(rules.compound_surnames)}|[{rules.surnames}])"
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
-    verbs = _alternation(rules.person_verbs)
+    verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
     return _Compiled(
         rules=rules,
         automaton=automaton,
         scope=scope,
-        org_re=regex.compile(_alternation(rules.org_suffixes)),
-        person_role_re=regex.compile(f"(?:{_alternation(rules.person_roles)})({name})(?:{verbs})"),
+        org_re=regex.compile(alternation(rules.org_suffixes)),
+        person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
         person_verb_re=regex.compile(f"{clause_start}({short_name})(?:{verbs})"),
-        person_title_re=regex.compile(f"{clause_start}({short_name})(?:{_alternation(rules.person_titles_after)})"),
-        role_re=regex.compile(_alternation(rules.person_roles)),
+        person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
+        role_re=regex.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         boundary_words=frozenset(rules.org_left_boundaries),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
-        anaphor_re=regex.compile(f"(?:{_alternation(rules.anaphora.determiners)})({_alternation(rules.anaphora.heads)})"
+        anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
     )
 

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from .model import Document, Quantity
 from .numbers import NUMERAL_CHARS, Numeral, numeral_spans, percent_word_spans
-from .rules import RuleEntry, RulesError, load_entries, load_section, rules_path
+from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
 
 # ---------------------------------------------------------------------------- rule data
 
@@ -146,10 +146,6 @@ class Tables:
     trigger_re: regex.Pattern
 
 
-def _alternation(surfaces) -> str:
-    return "|".join(regex.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-
-
 @functools.cache
 def tables() -> Tables:
     units = load_entries("units.yaml", "units", Unit)
@@ -166,25 +162,25 @@ def tables() -> Tables:
     before = {q.surface: q for q in load_entries("quantity_context.yaml", "qualifiers_before", QualifierWord)}
     after = {q.surface: q for q in load_entries("quantity_context.yaml", "qualifiers_after", QualifierWord)}
     lone = {m.surface: m for m in load_entries("quantity_context.yaml", "lone_multipliers", LoneMultiplier)}
-    context = Context.model_validate({k: v for k, v in _context_raw().items()})
+    context = load_fields("quantity_context.yaml", Context)
     lone_units = [u.surface for u in units if u.lone_multiplier]
     return Tables(
         units=by_surface,
-        unit_re=regex.compile(_alternation(by_surface)),
-        lone_unit_re=regex.compile(_alternation(lone_units)),
+        unit_re=regex.compile(alternation(by_surface)),
+        lone_unit_re=regex.compile(alternation(lone_units)),
         rates=rates,
-        rate_re=regex.compile(_alternation(rates)),
+        rate_re=regex.compile(alternation(rates)),
         frames=tuple(load_entries("units.yaml", "frames", Frame)),
         words=words,
         word_by_surface={w.surface: w for w in words},
-        word_re=regex.compile(_alternation(w.surface for w in words)),
+        word_re=regex.compile(alternation(w.surface for w in words)),
         before=before,
         after=after,
         lone=lone,
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
-                              f"({regex.escape(context.bound_prefix.surface)})?({_alternation(lone)})"
+                              f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
                               f"(?![0-9０-９零〇一二两三四五六七八九])"),
-        bridge_re=regex.compile(f"({_alternation(before)})(?:{_alternation(context.bridge_verbs)})"
+        bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
         context=context,
@@ -196,17 +192,6 @@ def tables() -> Tables:
 
 def load_rules() -> None:
     tables()
-
-
-def _context_raw() -> dict:
-    from .rules import _strip_lines, load_yaml
-
-    data = _strip_lines(load_yaml("quantity_context.yaml"))
-    keys = Context.model_fields.keys()
-    missing = [k for k in keys if k not in data]
-    if missing:
-        raise RulesError(f"{rules_path('quantity_context.yaml')}: missing {', '.join(missing)}")
-    return {k: data[k] for k in keys}
 
 
 # ---------------------------------------------------------------------------- extraction

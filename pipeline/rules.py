@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 from typing import Any, TypeVar
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -92,6 +93,23 @@ def load_entries(name: str, key: str, model: type[M]) -> list[M]:
     if not isinstance(entries, list):
         raise RulesError(f"{rules_path(name)}:{data.get('__line__', 1)}: '{key}' must be a list")
     return [validate(name, entry, model) for entry in entries]
+
+
+def load_fields(name: str, model: type[M]) -> M:
+    """The top-level keys of ``rules/<name>`` that ``model`` declares, validated as one model
+    (the file's other keys are lists loaded with ``load_entries``)."""
+    data = load_yaml(name)
+    if not isinstance(data, dict):
+        raise RulesError(f"{rules_path(name)}: expected a mapping at the top level")
+    missing = [k for k in model.model_fields if k not in data]
+    if missing:
+        raise RulesError(f"{rules_path(name)}: missing top-level key(s): {', '.join(missing)}")
+    return validate(name, {k: data[k] for k in model.model_fields}, model, line=data.get("__line__"))
+
+
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so 个百分点 wins over 个)."""
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def load_section(name: str, key: str, model: type[M]) -> M:
