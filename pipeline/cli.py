@@ -28,6 +28,7 @@ examples:
   python -m pipeline seeds/ --emit claims         one JSON line per claim (pandas, DuckDB)
   python -m pipeline seeds/ --emit gold -o pred/  the gold format of GOLD.md, then:
   python -m pipeline.score pred/ --gold gold/     precision / recall / F1 per stage
+  python -m pipeline seeds/ --html report/ --gold gold/   review pages, scored against gold/
   python -m pipeline --schema                     JSON Schema of one output line
 
 exit status: 0 all documents processed, 1 some documents have errors (their records are
@@ -60,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--emit", choices=("documents", "claims", "gold"), default="documents",
                         help="documents: one record per document (default); claims: one flat line "
                         "per claim with its sentence; gold: the four files of GOLD.md into the -o folder")
+    parser.add_argument("--html", metavar="DIR",
+                        help="also write the review pages: one HTML page per document and DIR/index.html "
+                        "(without -o, nothing else is written)")
+    parser.add_argument("--gold", metavar="DIR",
+                        help="with --html: score against this gold folder and list misses on the index")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on when stderr is a terminal and "
                         "there are more than a few documents)")
@@ -80,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--emit gold needs -o DIR (the folder for the four gold-format files)")
     if args.resume and (not args.output or args.emit == "gold"):
         parser.error("--resume needs -o FILE (with --emit documents or claims)")
+    if args.gold and not args.html:
+        parser.error("--gold goes with --html DIR (to score the run, use python -m pipeline.score)")
+    if args.gold and not Path(args.gold).is_dir():
+        parser.error(f"--gold {args.gold}: not a folder")
     try:
         load_all_rules()
         count = len(expand_inputs(args.inputs))
@@ -99,16 +109,18 @@ def _positive(value: str) -> int:
     return number
 
 
-def render(source: Source, emit: str) -> tuple[str, list[str], dict[str, str]]:
-    """One document, processed and serialised (in a worker): (id, errors, text per output)."""
+def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str], dict[str, str], str | None]:
+    """One document, processed and serialised (in a worker): (id, errors, text per output,
+    and the document itself as JSON when the main process needs it for the review pages)."""
     doc = process_source(source)
+    whole = doc.model_dump_json() if keep else None
     if emit == "gold":
         chunks = {name: "".join(dumps(line) + "\n" for line in lines) for name, lines in gold_records(doc).items()}
     elif emit == "claims":
         chunks = {"": "".join(dumps(row) + "\n" for row in claim_rows(doc))}
     else:
-        chunks = {"": doc.model_dump_json() + "\n"}
-    return doc.id, doc.errors, chunks
+        chunks = {"": (whole or doc.model_dump_json()) + "\n"}
+    return doc.id, doc.errors, chunks, whole
 
 
 def run(args: argparse.Namespace, input_count: int) -> int:
@@ -133,14 +145,31 @@ def run(args: argparse.Namespace, input_count: int) -> int:
             bar = stack.enter_context(tqdm(total=input_count, initial=min(len(done), input_count), unit="file",
                                            file=sys.stderr, desc="pipeline", dynamic_ncols=True))
         sources = iter_sources(args.inputs, skip=done)
-        for doc_id, errors, chunks in map_ordered(functools.partial(render, emit=args.emit), sources, args.workers):
-            failures += bool(errors)
-            for name, text in chunks.items():
-                outs[name].write(text)
-            if args.output and args.emit != "gold":
-                outs[""].flush()
-            if errors:
-                print(f"warning: {doc_id}: {'; '.join(errors)}", file=sys.stderr)
-            if bar is not None:
-                bar.update(1)
+        keep = bool(args.html)
+        work = functools.partial(render, emit=args.emit, keep=keep)
+
+        def documents():
+            nonlocal failures
+            for doc_id, errors, chunks, whole in map_ordered(work, sources, args.workers):
+                failures += bool(errors)
+                if args.output or not args.html:
+                    for name, text in chunks.items():
+                        outs[name].write(text)
+                    if args.output and args.emit != "gold":
+                        outs[""].flush()
+                if errors:
+                    print(f"warning: {doc_id}: {'; '.join(errors)}", file=sys.stderr)
+                if bar is not None:
+                    bar.update(1)
+                if whole is not None:
+                    yield Document.model_validate_json(whole)
+
+        if args.html:
+            from .review import write_report
+
+            index = write_report(documents(), Path(args.html), gold=Path(args.gold) if args.gold else None)
+            print(f"review pages: {index}", file=sys.stderr)
+        else:
+            for _ in documents():
+                pass
     return 1 if failures else 0

@@ -75,3 +75,18 @@ def test_library_gives_the_same_records_as_the_cli():
     one = pipeline.process(text, doc_id="004_0f4444790c5edb1c", source=str(SEEDS / "004_0f4444790c5edb1c.txt"))
     one.encoding = "utf-8"
     assert json.loads(one.model_dump_json()) == cli[-1]
+
+
+def test_html_review_pages_from_the_cli(tmp_path):
+    report = tmp_path / "report"
+    result = run_cli(str(SEEDS), "--html", str(report), "--gold", "gold", "--workers", "1")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout == b""  # the pages are the output
+    pages = sorted(p.name for p in report.iterdir())
+    assert pages == sorted([p.stem + ".html" for p in SEEDS.glob("*.txt")] + ["index.html"])
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "F1" in index and "004_0f4444790c5edb1c" in index
+
+
+def test_gold_without_html_is_bad_usage():
+    assert run_cli(str(SEEDS), "--gold", "gold").returncode == 2
