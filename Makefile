@@ -47,3 +47,14 @@ browser-setup:
 # The browser test alone; it also refreshes the README's screenshot, docs/review.png.
 test-browser: setup browser-setup
 	$(PY) -m pytest tests/test_browser.py
+
+.PHONY: bench-pipeline bench-quick profile
+
+bench-pipeline: setup
+	$(PY) bench/bench_pipeline.py
+
+bench-quick: setup
+	$(PY) bench/bench_pipeline.py --mb 2
+
+profile: setup
+	$(PY) bench/profile_pipeline.py --mb 5

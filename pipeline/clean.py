@@ -9,6 +9,7 @@ maps back to the input. The patterns are data: ``rules/clean.yaml``.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
@@ -289,9 +290,30 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
 _NOT_CONTENT = regex.compile(r"[\p{P}\p{Z}\p{S}\s]+")
 
 
+@functools.cache
+def _starter_decompositions() -> tuple[dict[str, str], re.Pattern]:
+    """The characters of the blocks Chinese text takes its punctuation from (Latin-1, general
+    punctuation to CJK compatibility, full-width forms) whose NFKD is another run of starters
+    (，→ ,  ％→ %  …→ ...  ℃→ °C), and a pattern that finds them.
+
+    Replacing such a character by its NFKD leaves the NFKD of the whole text unchanged (no
+    combining mark is involved, so nothing reorders), hence its NFKC too; and a text without
+    them is usually NFKC already, which unicodedata checks quickly instead of recomposing it.
+    """
+    table = {}
+    for first, last in ((0xA0, 0xFF), (0x2000, 0x33FF), (0xFE30, 0xFE6F), (0xFF00, 0xFFEF)):
+        for code in range(first, last + 1):
+            char = chr(code)
+            decomposed = unicodedata.normalize("NFKD", char)
+            if decomposed != char and not unicodedata.combining(char) and not any(map(unicodedata.combining, decomposed)):
+                table[char] = decomposed
+    return table, re.compile("[" + re.escape("".join(table)) + "]")
+
+
 def content_key(text: str) -> str:
     """The text as compared for duplicates: NFKC, without punctuation, symbols and spaces."""
-    return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", text))
+    table, pattern = _starter_decompositions()
+    return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", pattern.sub(lambda m: table[m.group()], text)))
 
 
 def _trigrams(key: str) -> set[str]:

@@ -8,6 +8,7 @@ segmenter once, in its initialiser. ``workers=1`` runs in-process, without a poo
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +29,7 @@ def _init_worker() -> None:
     from .process import load_all_rules
     from .segment import _jieba
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
     load_all_rules()
     _jieba()
 

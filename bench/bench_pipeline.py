@@ -1,0 +1,181 @@
+"""Throughput and peak memory of the full pipeline, against spaCy and jieba on the same text.
+
+    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~15 min on 2 cores)
+    python bench/bench_pipeline.py --variant 20     # one of them
+    python bench/bench_pipeline.py --mb 2           # a quick run on 2 MB
+
+For each corpus (pages of shuffled seed paragraphs, bench/corpus.py, deterministic), written
+as a JSONL file, it measures in a fresh subprocess each (so that each peak RSS is its own):
+
+- the full pipeline: ``python -m pipeline corpus.jsonl -o /dev/null`` (read, clean, sentences,
+  quantities, entities, claims, JSON serialisation) with 1 worker and with all cores;
+- the reference: spaCy's blank Chinese pipeline with the jieba segmenter, tokenisation only
+  (``nlp.pipe`` over the same documents), and ``jieba.cut`` alone.
+
+It prints characters per second, CPU seconds (all processes of the run: on a busy machine,
+CPU seconds of all cores close to those of 1 worker mean the pool itself costs little) and
+peak RSS (the largest process of the run: for the all-cores run, the largest worker or the
+parent) for each, and the ratios of issue 6:
+pipeline 1 worker / spaCy-jieba (target >= 1.5), all cores / 1 worker (target >= 1.7 on 2
+cores), peak RSS on the largest corpus / on the smallest (target within 10%). Start-up
+(loading rules, the knowledge base, the segmenters) is left out of every timing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+# ------------------------------------------------------------------ children: one measurement each
+
+
+def _texts(corpus: str):
+    with open(corpus, encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)["text"]
+
+
+def _usage() -> tuple[int, float]:
+    """Peak RSS in kB of the largest process (this one or a worker), and CPU seconds of all."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return max(own.ru_maxrss, workers.ru_maxrss), sum(u.ru_utime + u.ru_stime for u in (own, workers))
+
+
+def child(kind: str, corpus: str, workers: int) -> None:
+    cpu_before = 0.0
+    if kind == "pipeline":
+        from pipeline.cli import main
+        from pipeline.process import load_all_rules
+        from pipeline.segment import _jieba
+
+        load_all_rules(), _jieba()
+        start, cpu_before = time.perf_counter(), _usage()[1]
+        code = main([corpus, "-o", os.devnull, "--workers", str(workers), "--no-progress"])
+        assert code in (0, 1), code
+    elif kind == "spacy":
+        import spacy
+
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.make_doc("预热。")
+        start, cpu_before = time.perf_counter(), _usage()[1]
+        for _ in nlp.pipe(_texts(corpus)):
+            pass
+    elif kind == "jieba":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        start, cpu_before = time.perf_counter(), _usage()[1]
+        for text in _texts(corpus):
+            for _ in jieba.cut(text):
+                pass
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    seconds = time.perf_counter() - start
+    peak, cpu = _usage()
+    print(json.dumps({"seconds": seconds, "peak_rss_kb": peak, "cpu_seconds": cpu - cpu_before}))
+
+
+# ------------------------------------------------------------------ parent
+
+
+def measure(kind: str, corpus: Path, workers: int = 1) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", kind, "--corpus", str(corpus),
+                             "--workers", str(workers)], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def write_corpus(mb: float, path: Path) -> None:
+    """(In a child: building the corpus runs the pipeline on the seeds, and a parent's peak
+    RSS would be inherited by the children it starts, through vfork and exec.)"""
+    from corpus import build_documents
+
+    documents = build_documents(int(mb * 1_000_000))
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(documents):
+            handle.write(json.dumps({"id": f"bench-{i:06d}", "text": text}, ensure_ascii=False) + "\n")
+
+
+def corpus_size(corpus: Path) -> tuple[int, int, int]:
+    """Documents, characters and UTF-8 bytes of the texts in ``corpus``."""
+    n_docs = chars = size = 0
+    for text in _texts(str(corpus)):
+        n_docs, chars, size = n_docs + 1, chars + len(text), size + len(text.encode("utf-8"))
+    return n_docs, chars, size
+
+
+def run_variant(mb: float, workers: int, folder: Path) -> dict[str, dict]:
+    corpus = folder / f"corpus-{mb:g}mb.jsonl"
+    subprocess.run([sys.executable, __file__, "--child", "corpus", "--corpus", str(corpus), "--mb", str(mb)],
+                   check=True, cwd=ROOT)
+    n_docs, chars, size = corpus_size(corpus)
+    print(f"\ncorpus {mb:g} MB: {n_docs:,} documents, {chars:,} characters ({size / 1e6:.1f} MB of UTF-8)", flush=True)
+    runs = {
+        "pipeline, 1 worker": ("pipeline", 1),
+        f"pipeline, {workers} workers (all cores)": ("pipeline", workers),
+        "spaCy blank zh + jieba (tokenise)": ("spacy", 1),
+        "jieba.cut": ("jieba", 1),
+    }
+    results = {}
+    print(f"  {'':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}")
+    for label, (kind, n) in runs.items():
+        r = measure(kind, corpus, n)
+        r["chars_per_s"] = chars / r["seconds"]
+        results[label] = r
+        print(f"  {label:38} {r['chars_per_s']:>12,.0f} {r['seconds']:>9.1f} {r['cpu_seconds']:>7.1f} "
+              f"{r['peak_rss_kb'] / 1024:>7.0f} MB", flush=True)
+    corpus.unlink()
+    one, many, spacy = (results[k]["chars_per_s"] for k in list(runs)[:3])
+    print(f"  ratio pipeline 1 worker / spaCy-jieba   {one / spacy:6.2f}x   (target >= 1.5)")
+    print(f"  ratio all cores / 1 worker              {many / one:6.2f}x   (target >= 1.7 on 2 cores; {workers} workers)")
+    print(f"  ratio jieba.cut / spaCy-jieba           {results['jieba.cut']['chars_per_s'] / spacy:6.2f}x")
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--variant", type=int, nargs="+", choices=(20, 100), default=[20, 100],
+                        help="corpus sizes in MB (default: 20 100)")
+    parser.add_argument("--mb", type=float, nargs="+", help="other corpus sizes in MB, for quick runs (e.g. 2)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the all-cores run (default: all cores)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "corpus":
+        write_corpus(args.mb[0], Path(args.corpus))
+        return 0
+    if args.child:
+        child(args.child, args.corpus, args.workers)
+        return 0
+
+    sizes = sorted(args.mb or args.variant)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average "
+          f"{os.getloadavg()[0]:.1f} (other processes skew the all-cores figure)")
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        results = {mb: run_variant(mb, args.workers, Path(tmp)) for mb in sizes}
+    if len(sizes) > 1:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        print(f"\npeak RSS {sizes[-1]:g} MB / {sizes[0]:g} MB (target within 10%):")
+        for label in list(small)[:2]:
+            ratio = large[label]["peak_rss_kb"] / small[label]["peak_rss_kb"]
+            print(f"  {label:38} {ratio:6.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
