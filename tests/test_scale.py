@@ -108,3 +108,12 @@ def test_resume_of_claims_drops_the_last_document_of_the_partial(tmp_path):
 def test_resume_needs_an_output_file():
     assert run_cli(str(SEEDS), "--resume").returncode == 2
     assert run_cli(str(SEEDS), "--workers", "0").returncode == 2
+
+
+def test_map_documents_gives_the_library_documents_in_order():
+    import pipeline
+    from pipeline.parallel import map_documents
+    from pipeline.read import iter_sources
+
+    parallel = [doc.model_dump_json() for doc in map_documents(iter_sources([str(SEEDS)]), workers=2)]
+    assert parallel == [doc.model_dump_json() for doc in pipeline.process_files([SEEDS])]
