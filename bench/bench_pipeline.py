@@ -1,6 +1,6 @@
 """Throughput and peak memory of the full pipeline, against spaCy and jieba on the same text.
 
-    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~15 min on 2 cores)
+    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~20 min on 2 cores)
     python bench/bench_pipeline.py --variant 20     # one of them
     python bench/bench_pipeline.py --mb 2           # a quick run on 2 MB
 
