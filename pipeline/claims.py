@@ -13,6 +13,7 @@ A claim is read from the sentence around its quantity (rules: ``rules/claims.yam
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
@@ -225,22 +226,33 @@ def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
     return kind, 1
 
 
-def _modality(sentence_before: str) -> str:
+def _modality(sentence: str, q_start: int) -> str:
     rules = _compiled().rules
-    if _has_marker(sentence_before, rules.expected_words):
+    if _has_marker(sentence, q_start, rules.expected_words):
         return "expected"
-    if _has_marker(sentence_before, rules.target_words):
+    if _has_marker(sentence, q_start, rules.target_words):
         return "target"
     return "actual"
 
 
-def _has_marker(text: str, markers: list[str]) -> bool:
-    """A marker word occurs in ``text``; a one-character marker (将, 要) only as a word of
-    its own, not inside another (将近, 重要, 主要)."""
-    if any(len(m) > 1 and m in text for m in markers):
+def _has_marker(sentence: str, q_start: int, markers: list[str]) -> bool:
+    """A marker word occurs before the amount; a one-character marker (将, 要) only as a
+    word of its own, not inside another (将近, 重要, 主要)."""
+    before = sentence[:q_start]
+    if any(len(m) > 1 and m in before for m in markers):
         return True
-    single = [m for m in markers if len(m) == 1 and m in text]
-    return bool(single) and any(w in single for w in words(text))
+    single = {m for m in markers if len(m) == 1 and m in before}
+    return bool(single) and any(w in single for w, end in _words_with_ends(sentence) if end <= q_start)
+
+
+@functools.lru_cache(maxsize=256)
+def _words_with_ends(sentence: str) -> tuple[tuple[str, int], ...]:
+    """The sentence's words with their end offsets, segmented once for all its amounts."""
+    out, end = [], 0
+    for word in words(sentence):
+        end += len(word)
+        out.append((word, end))
+    return tuple(out)
 
 
 def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
@@ -270,17 +282,14 @@ class _Context:
     """Per-document indexes, built once, so the stage stays linear in the document's size."""
 
     def __init__(self, doc: Document):
-        import bisect
-
         self.doc = doc
         self.pub = publication_year(doc.text)
         self.mentions = _mentions_by_sentence(doc)
         self.default = _default_subject(doc)
-        self.section_subjects = _section_subjects(doc)
+        self.section_subjects = _section_subjects(doc, self.mentions)
         spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
-        self._bisect = bisect.bisect_right
         self._times: dict[int, str | None] = {}
         # For each sentence: the latest time and the latest subject stated earlier in its paragraph.
         self.paragraph_time: list[str | None] = []
@@ -301,7 +310,7 @@ class _Context:
         return self._times[index]
 
     def inside_a_name(self, start: int, end: int) -> bool:
-        i = self._bisect(self._span_starts, start) - 1
+        i = bisect.bisect_right(self._span_starts, start) - 1
         return i >= 0 and end <= self._span_ends[i]
 
     def _framing_leads(self) -> dict[int | None, list[tuple[int, str]]]:
@@ -350,7 +359,7 @@ def annotate_claims(doc: Document) -> None:
             carried.get(sentence.paragraph) or ctx.paragraph_subject[quantity.sentence],
             ctx.section_subjects.get(sentence.section), ctx.default)
         kind, sign = _kind_and_sign(clause_before, quantity)
-        modality = _modality(before)
+        modality = _modality(text, q_start)
         if modality == "expected":
             # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
             time = find_time(text, ctx.pub, before=q_start)
@@ -454,8 +463,6 @@ def _last_subject(sentence: Sentence, mentions) -> _Subject | None:
 def _mentions_by_sentence(doc: Document) -> dict[int, list[tuple[int, int, str, str | None, str]]]:
     """(start, end, text, id, type) of entity mentions, per sentence index."""
     starts = [s.start for s in doc.sentences]
-    import bisect
-
     out: dict[int, list] = {}
     for entity in doc.entities:
         for m in entity.mentions:
@@ -517,18 +524,15 @@ def _is_comparison_scope(entity_id: str | None) -> bool:
     return entity_id in _compiled().rules.not_subject_levels
 
 
-def _section_subjects(doc: Document) -> dict[int | None, _Subject]:
+def _section_subjects(doc: Document, mentions) -> dict[int | None, _Subject]:
     """The entity each section's heading names (innermost heading wins), for sentences
     that name no subject."""
     by_title: dict[int, _Subject] = {}
-    heading_mentions = _mentions_by_sentence(doc)
     for index, sentence in enumerate(doc.sentences):
-        if sentence.heading:
-            found = [m for m in heading_mentions.get(index, []) if m[4] in ("GPE", "ORG")]
+        if sentence.heading and sentence.section is not None:  # a heading's section is its own
+            found = [m for m in mentions.get(index, []) if m[4] in ("GPE", "ORG")]
             if found:
-                section = next((s.id for s in doc.sections if s.title == sentence.text), None)
-                if section is not None:
-                    by_title[section] = _Subject(found[0][2], found[0][3])
+                by_title[sentence.section] = _Subject(found[0][2], found[0][3])
     out: dict[int | None, _Subject] = {}
     for section in doc.sections:
         current = section

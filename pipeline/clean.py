@@ -348,3 +348,7 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
                 break
         else:
             kept.append((len(key), grams, index))
+
+
+def load_rules() -> None:
+    clean_rules()

@@ -21,7 +21,7 @@ import regex
 
 from .kb import KBEntry, knowledge_base
 from .model import Document, Entity, Mention
-from .rules import RuleEntry, alternation, load_entries, load_fields, load_section
+from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import is_common_word, word_crosses, words
 
 
@@ -295,17 +295,9 @@ def _section_title_ids(doc: Document, per_sentence: list[list[Found]]) -> dict[i
     """The knowledge-base entities each section heading names."""
     titles: dict[int, list[str]] = {}
     for sentence, mentions in zip(doc.sentences, per_sentence):
-        if sentence.heading and sentence.section is not None:
-            heading_section = _heading_section(doc, sentence)
-            titles[heading_section] = [m.ids[0] for m in mentions if m.kind == "kb" and len(m.ids) == 1]
+        if sentence.heading and sentence.section is not None:  # a heading's section is its own
+            titles[sentence.section] = [m.ids[0] for m in mentions if m.kind == "kb" and len(m.ids) == 1]
     return titles
-
-
-def _heading_section(doc: Document, sentence) -> int:
-    for section in doc.sections:
-        if section.title == sentence.text:
-            return section.id
-    return sentence.section
 
 
 def _level(entry: KBEntry | None) -> str | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .clean import Cleaned, clean, clean_rules, content_key
+from . import claims, entities, quantities, sentences
+from . import clean as clean_module
+from .clean import clean, clean_rules, content_key
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence
 from .read import Source, iter_sources
 from .sentences import split_sentences
@@ -17,42 +19,19 @@ from .sentences import split_sentences
 Stage = Callable[[Document], None]
 
 
-def _later_stages() -> list[tuple[str, Stage]]:
-    """The stages after sentence splitting, imported lazily so cleaning works alone."""
-    stages: list[tuple[str, Stage]] = []
-    try:
-        from .quantities import annotate_quantities
-    except ImportError:  # stage not built yet
-        pass
-    else:
-        stages.append(("quantities", annotate_quantities))
-    try:
-        from .entities import annotate_entities
-    except ImportError:
-        pass
-    else:
-        stages.append(("entities", annotate_entities))
-    try:
-        from .claims import annotate_claims
-    except ImportError:
-        pass
-    else:
-        stages.append(("claims", annotate_claims))
-    return stages
+# The stages after sentence splitting, in order. Each fills its part of the Document.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("quantities", quantities.annotate_quantities),
+    ("entities", entities.annotate_entities),
+    ("claims", claims.annotate_claims),
+)
 
 
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    from .sentences import _compiled
-
-    clean_rules()
-    _compiled()
-    for name, _ in _later_stages():
-        module = __import__(f"{__package__}.{name}", fromlist=["load_rules"])
-        loader = getattr(module, "load_rules", None)
-        if loader:
-            loader()
+    for module in (clean_module, sentences, quantities, entities, claims):
+        module.load_rules()
 
 
 def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
@@ -63,7 +42,7 @@ def process(text: str, doc_id: str | None = None, source: str | None = None) -> 
     except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on
         doc.errors.append(f"clean: {type(exc).__name__}: {exc}")
         return doc
-    for name, stage in _later_stages():
+    for name, stage in STAGES:
         try:
             stage(doc)
         except Exception as exc:  # noqa: BLE001

@@ -717,32 +717,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="gold folder (shared/spec/GOLD.md): adds per-stage F1 and the misses "
                         "and false positives to the index")
     args = parser.parse_args(argv)
-    if args.gold is not None and not args.gold.is_dir():
-        parser.error(f"--gold {args.gold}: not a folder")
-    from .process import load_all_rules, process_files
-    from .read import InputError, expand_inputs
-    from .rules import RulesError
+    # The batch CLI does the work (reading, workers, errors, exit codes); this command only
+    # keeps its own defaults and prints the index path.
+    from .cli import main as cli_main
 
-    failed = 0
-
-    def documents():
-        nonlocal failed
-        for doc in process_files(args.inputs):
-            failed += bool(doc.errors)
-            yield doc
-
-    try:
-        load_all_rules()
-        expand_inputs(args.inputs)
-        index = write_report(documents(), args.output, gold=args.gold)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except RulesError as exc:
-        print(f"error in rules: {exc}", file=sys.stderr)
-        return 2
-    print(index)
-    return 1 if failed else 0
+    code = cli_main([*args.inputs, "--html", str(args.output), *(["--gold", str(args.gold)] if args.gold else [])])
+    if code != 2:
+        print(args.output / "index.html")
+    return code
 
 
 if __name__ == "__main__":

@@ -168,8 +168,8 @@ def score_quantities(pred: list[dict], gold: list[dict]):
             c.right["normalisation"] += ok
             if not ok:
                 errors["wrong"].append({"pred": p, "gold": g})
-        errors["missed"].extend(gs[len(pairs):] if not pairs else [g for g in gs if all(g is not pg_ for _, pg_ in pairs)])
-        errors["spurious"].extend([p for p in ps if all(p is not pp for pp, _ in pairs)])
+        errors["missed"].extend(g for g in gs if all(g is not gold for _, gold in pairs))
+        errors["spurious"].extend(p for p in ps if all(p is not pred for pred, _ in pairs))
     return counts, errors
 
 
@@ -225,8 +225,8 @@ def score_claims(pred: list[dict], gold: list[dict]):
                 strict[doc].tp += 1
             else:
                 errors["not_strict"].append({"pred": p, "gold": g})
-        errors["missed"].extend(g for g in gs if all(g is not gg_ for _, gg_ in pairs))
-        errors["spurious"].extend(p for p in ps if all(p is not pp for pp, _ in pairs))
+        errors["missed"].extend(g for g in gs if all(g is not gold for _, gold in pairs))
+        errors["spurious"].extend(p for p in ps if all(p is not pred for pred, _ in pairs))
     return strict, lenient, errors
 
 
@@ -256,7 +256,7 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict:
     for doc in [*docs, None]:
         cl, q, e, s, le = (figures(x, doc) for x in (clean, quantities, entities, strict, lenient))
         table[doc or "ALL"] = {
-            "clean": cl.accuracy_all if False else (cl.tp / cl.gold if cl.gold else 1.0),
+            "clean": cl.tp / cl.gold if cl.gold else 1.0,
             "clean_by_action": {a: f"{cl.right[a]}/{cl.right[a + '_total']}" for a in
                                 ("join", "drop_duplicate", "drop_boilerplate") if cl.right[a + "_total"]},
             "quantities": {"precision": q.precision, "recall": q.recall, "f1": q.f1,

@@ -130,3 +130,7 @@ def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> No
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def load_rules() -> None:
+    _compiled()
