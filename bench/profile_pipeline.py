@@ -32,7 +32,7 @@ def stage_times(documents: list[str]) -> dict[str, float]:
         start = time.perf_counter()
         proc.build_document(doc, text)
         times["clean + sentences"] += time.perf_counter() - start
-        for name, stage in proc._later_stages():
+        for name, stage in proc.STAGES:
             start = time.perf_counter()
             stage(doc)
             times[name] = times.get(name, 0.0) + time.perf_counter() - start
