@@ -67,6 +67,26 @@ class ClaimRules(RuleEntry):
     not_claims: NotClaims
 
 
+class _Words:
+    """A word list of the rules compiled once for the questions asked of it on every amount:
+    does a text contain, start with or end with one of the words?"""
+
+    def __init__(self, words: list[str]):
+        words = [w for w in words if w]
+        self.words = frozenset(words)
+        self._any = regex.compile(alternation(words) if words else "(?!)")
+        self._end = regex.compile(f"(?:{alternation(words)})\\Z" if words else "(?!)")
+
+    def within(self, text: str) -> bool:
+        return self._any.search(text) is not None
+
+    def starts(self, text: str, position: int = 0) -> bool:
+        return self._any.match(text, position) is not None
+
+    def ends(self, text: str) -> bool:
+        return self._end.search(text) is not None
+
+
 @dataclass(frozen=True)
 class _Compiled:
     rules: ClaimRules
@@ -81,11 +101,24 @@ class _Compiled:
     specification: regex.Pattern
     base_before: regex.Pattern
     not_subject_before: regex.Pattern
+    kind_words: regex.Pattern  # every change and share word, for one scan per clause
+    kind_of_word: dict[str, tuple[int, str]]  # word → (rank in the rules' order, kind)
+    expected_multi: _Words
+    target_multi: _Words
+    single_markers: dict[str, frozenset[str]]  # 将, 要: markers that must be a word of their own
+    reference_in_clause: _Words
+    aspect_nouns_after: _Words
+    definition_words: _Words
+    generic_before: _Words
+    duration_before: _Words
+    duration_after: _Words
+    location_after: _Words
 
 
 @functools.cache
 def _compiled() -> _Compiled:
     rules = load_fields("claims.yaml", ClaimRules)
+    nc = rules.not_claims
     times = tuple((regex.compile(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
     publication = tuple((regex.compile(t.pattern), t)
                         for t in load_entries("claims.yaml", "publication_year", TimePattern))
@@ -102,7 +135,29 @@ def _compiled() -> _Compiled:
         specification=regex.compile(rules.not_claims.specification_before),
         base_before=regex.compile(f"(?:{alternation(rules.time_base_words)})$"),
         not_subject_before=regex.compile(f"(?:{alternation(rules.not_subject_after)})$"),
+        kind_words=regex.compile(alternation(rules.change_words + rules.share_words)),
+        kind_of_word=_kind_of_word(rules),
+        expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
+        target_multi=_Words([w for w in rules.target_words if len(w) > 1]),
+        single_markers={kind: frozenset(w for w in vocabulary if len(w) == 1)
+                        for kind, vocabulary in (("expected", rules.expected_words), ("target", rules.target_words))},
+        reference_in_clause=_Words(nc.reference_in_clause),
+        aspect_nouns_after=_Words(nc.aspect_nouns_after),
+        definition_words=_Words(nc.definition_words),
+        generic_before=_Words(nc.generic_before),
+        duration_before=_Words(nc.duration_before),
+        duration_after=_Words(nc.duration_after),
+        location_after=_Words(nc.location_after),
     )
+
+
+def _kind_of_word(rules: ClaimRules) -> dict[str, tuple[int, str]]:
+    """Change words first, then share words: the first listing of a word decides a tie."""
+    out: dict[str, tuple[int, str]] = {}
+    for kind, vocabulary in (("change", rules.change_words), ("share", rules.share_words)):
+        for word in vocabulary:
+            out.setdefault(word, (len(out), kind))
+    return out
 
 
 def load_rules() -> None:
@@ -123,24 +178,46 @@ def publication_year(text: str) -> int | None:
     return None
 
 
-def find_time(text: str, pub: int | None, before: int | None = None) -> str | None:
+def find_time(text: str, pub: int | None, before: int | None = None, until: int | None = None) -> str | None:
     """The time a text states: the last expression that resolves (before offset ``before``
     when given, so that each amount takes its own date), skipping comparison bases
-    (较2020年, 比上年)."""
-    c = _compiled()
+    (较2020年, 比上年). ``until`` reads only ``text[:until]`` (the clause of the amount)."""
+    expressions = _time_expressions(text, pub)
+    if until is not None and any(e.start < until < e.end for e in expressions):
+        return find_time(text[:until], pub, before)  # an expression cut by the limit reads differently
+    to_words = _compiled().rules.range_to_words
     found = None
-    for match in c.any_time.finditer(text):
-        if before is not None and match.start() >= before:
+    for e in expressions:
+        if (before is not None and e.start >= before) or (until is not None and e.end > until):
             break
-        if c.base_before.search(text[max(0, match.start() - 2) : match.start()]):
+        if e.base:
             continue
-        if before is not None and text[max(0, match.start() - 1) : match.start()] == "从" and any(
-                w in text[match.end() : before] for w in c.rules.range_to_words):
+        if before is not None and e.after_from and any(w in text[e.end : before] for w in to_words):
             continue  # 从2020年的负增长回升至4%—6%: 2020 dates the start, not the amount
-        value = _resolve_time(match.group(), pub)
-        if value:
-            found = value
+        if e.value:
+            found = e.value
     return found
+
+
+@dataclass(frozen=True)
+class _TimeExpression:
+    start: int
+    end: int
+    value: str | None
+    base: bool  # a comparison base: 较2020年, 比上年
+    after_from: bool  # 从2020年…: the start of a from–to span
+
+
+@functools.lru_cache(maxsize=512)
+def _time_expressions(text: str, pub: int | None) -> tuple[_TimeExpression, ...]:
+    """Every time expression of a text, resolved once: a sentence is asked for its time by
+    each of its amounts and by the paragraph that carries it."""
+    c = _compiled()
+    return tuple(
+        _TimeExpression(match.start(), match.end(), _resolve_time(match.group(), pub),
+                        bool(c.base_before.search(text[max(0, match.start() - 2) : match.start()])),
+                        text[max(0, match.start() - 1) : match.start()] == "从")
+        for match in c.any_time.finditer(text))
 
 
 def _side_of_range(time: str, clause_before: str) -> str:
@@ -179,46 +256,48 @@ def _resolve_time(expression: str, pub: int | None) -> str | None:
 def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> bool:
     """False for the quantities GOLD.md lists as not claims (see rules/claims.yaml)."""
     c = _compiled()
-    nc = c.rules.not_claims
     before, after = sentence[max(0, q_start - 8) : q_start], sentence[q_end : q_end + 3]
     clause_after = _CLAUSE_BREAK.split(sentence[q_end:], 1)[0]
-    if any(w in clause_after for w in nc.reference_in_clause):
+    if c.reference_in_clause.within(clause_after):
         return False
-    if any(after.startswith(w) for w in nc.aspect_nouns_after) or quantity.text.endswith(tuple(nc.aspect_nouns_after)):
+    if c.aspect_nouns_after.starts(after) or quantity.text.endswith(tuple(c.aspect_nouns_after.words)):
         return False
-    if any(w in before for w in nc.definition_words) or any(clause_after.startswith(w) for w in nc.definition_words):
+    if c.definition_words.within(before) or c.definition_words.starts(clause_after):
         return False
-    if any(before.endswith(w) for w in nc.generic_before):
+    if c.generic_before.ends(before):
         return False
     if quantity.dimension == "time" and not before.endswith("连续"):
-        if any(before.endswith(w) for w in nc.duration_before):
+        if c.duration_before.ends(before):
             return False
-        if quantity.unit == "a" and any(after.startswith(w) for w in nc.duration_after):
+        if quantity.unit == "a" and c.duration_after.starts(after):
             return False
     if c.specification.search(before):
         return False
-    if quantity.dimension == "length" and any(after.startswith(w) for w in nc.location_after):
+    if quantity.dimension == "length" and c.location_after.starts(after):
         return False
-    if quantity.unit in nc.narrative_units:
+    if quantity.unit in c.rules.not_claims.narrative_units:
         return False
     return True
 
 
 def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
-    rules = _compiled().rules
+    c = _compiled()
+    rules = c.rules
     if quantity.unit == "rank":
         return "rank", 1
     if quantity.text in rules.change_amounts:
         return "change", 1
-    best: tuple[int, str, str] | None = None  # (position, kind, word)
-    for kind, vocabulary in (("change", rules.change_words), ("share", rules.share_words)):
-        for word in vocabulary:
-            position = clause_before.rfind(word)
-            if position >= 0 and (best is None or position + len(word) > best[0]):
-                best = (position + len(word), kind, word)
+    # The change or share word that ends last before the amount decides; on a tie, the
+    # first listed (同比增长 over 增长).
+    best: tuple[int, int, str, str] | None = None  # (end, -rank, kind, word)
+    for match in c.kind_words.finditer(clause_before, overlapped=True):
+        rank, kind = c.kind_of_word[match.group()]
+        candidate = (match.end(), -rank, kind, match.group())
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
     if best is None:
         return "level", 1
-    end, kind, word = best
+    end, _, kind, word = best
     if kind == "change" and any(clause_before.startswith(w, end) for w in rules.level_after_change):
         return "level", 1  # 增至 1700亿元: the new level
     if kind == "change" and any(n in word for n in rules.negative_change_words):
@@ -227,22 +306,22 @@ def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
 
 
 def _modality(sentence: str, q_start: int) -> str:
-    rules = _compiled().rules
-    if _has_marker(sentence, q_start, rules.expected_words):
+    c = _compiled()
+    if _has_marker(sentence, q_start, c.expected_multi, c.single_markers["expected"]):
         return "expected"
-    if _has_marker(sentence, q_start, rules.target_words):
+    if _has_marker(sentence, q_start, c.target_multi, c.single_markers["target"]):
         return "target"
     return "actual"
 
 
-def _has_marker(sentence: str, q_start: int, markers: list[str]) -> bool:
+def _has_marker(sentence: str, q_start: int, longer: _Words, single: frozenset[str]) -> bool:
     """A marker word occurs before the amount; a one-character marker (将, 要) only as a
     word of its own, not inside another (将近, 重要, 主要)."""
     before = sentence[:q_start]
-    if any(len(m) > 1 and m in before for m in markers):
+    if longer.within(before):
         return True
-    single = {m for m in markers if len(m) == 1 and m in before}
-    return bool(single) and any(w in single for w, end in _words_with_ends(sentence) if end <= q_start)
+    return not single.isdisjoint(before) and any(
+        w in single for w, end in _words_with_ends(sentence) if end <= q_start)
 
 
 @functools.lru_cache(maxsize=256)
@@ -385,7 +464,7 @@ def _claim_time(ctx: _Context, index: int, before: str) -> str | None:
     doc, pub = ctx.doc, ctx.pub
     sentence = doc.sentences[index]
     clause_end = len(before) + len(_CLAUSE_BREAK.split(sentence.text[len(before):], 1)[0])
-    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text[:clause_end], pub)
+    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text, pub, until=clause_end)
     if time:
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
         return _side_of_range(time, before[clause_start:])
@@ -498,6 +577,7 @@ def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject
 _SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
 def _in_subject_position(text: str, start: int) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
     one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
