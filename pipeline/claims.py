@@ -59,10 +59,12 @@ class ClaimRules(RuleEntry):
     framing_lead: str
     framing_period: str
     framing_lookahead: int
+    framing_summary: str
     time_base_words: list[str]
     range_to_words: list[str]
     not_subject_after: list[str]
     not_subject_levels: list[str]
+    scene_openers: list[str]
     speaker_pronouns: list[str]
     not_claims: NotClaims
 
@@ -98,6 +100,7 @@ class _Compiled:
     subject_openers: regex.Pattern
     framing: regex.Pattern
     period: regex.Pattern
+    summary: regex.Pattern
     specification: regex.Pattern
     base_before: regex.Pattern
     not_subject_before: regex.Pattern
@@ -132,6 +135,7 @@ def _compiled() -> _Compiled:
         subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         framing=regex.compile(rules.framing_lead),
         period=regex.compile(rules.framing_period),
+        summary=regex.compile(rules.framing_summary),
         specification=regex.compile(rules.not_claims.specification_before),
         base_before=regex.compile(f"(?:{alternation(rules.time_base_words)})$"),
         not_subject_before=regex.compile(f"(?:{alternation(rules.not_subject_after)})$"),
@@ -392,10 +396,11 @@ class _Context:
         i = bisect.bisect_right(self._span_starts, start) - 1
         return i >= 0 and end <= self._span_ends[i]
 
-    def _framing_leads(self) -> dict[int | None, list[tuple[int, str]]]:
-        """Per section, the paragraphs that frame a period: (paragraph, time), in order."""
+    def _framing_leads(self) -> dict[int | None, list[tuple[int, str, bool]]]:
+        """Per section, the paragraphs that frame a period, in order: (paragraph, time,
+        whether the frame sums up the figures before it)."""
         c = _compiled()
-        leads: dict[int | None, dict[int, str]] = {}
+        leads: dict[int | None, dict[int, tuple[str, bool]]] = {}
         seen_paragraphs: set[int] = set()
         for sentence in self.doc.sentences:
             first = sentence.paragraph not in seen_paragraphs
@@ -406,8 +411,9 @@ class _Context:
             if lead:
                 value = find_time(lead.group(), self.pub)
                 if value:
-                    leads.setdefault(sentence.section, {})[sentence.paragraph] = value
-        return {section: sorted(found.items()) for section, found in leads.items()}
+                    sums_up = c.summary.search(sentence.text, 0, lead.start()) is not None
+                    leads.setdefault(sentence.section, {})[sentence.paragraph] = (value, sums_up)
+        return {section: [(p, t, s) for p, (t, s) in sorted(found.items())] for section, found in leads.items()}
 
 
 def annotate_claims(doc: Document) -> None:
@@ -488,14 +494,14 @@ def _claim_time(ctx: _Context, index: int, before: str) -> str | None:
 def _framing_time(ctx: _Context, sentence: Sentence) -> str | None:
     """The time of the nearest earlier paragraph of the same section that frames a period
     (“十四五”以来，… / 2026年，… / 回看“十四五”以来…); failing that, a framing paragraph
-    just after (the lead that follows the opening figures)."""
-    leads = [(p, t) for p, t in ctx.leads.get(sentence.section, []) if p != sentence.paragraph]
-    earlier = [t for p, t in leads if p < sentence.paragraph]
+    just after that sums up the figures before it."""
+    leads = [lead for lead in ctx.leads.get(sentence.section, []) if lead[0] != sentence.paragraph]
+    earlier = [t for p, t, _ in leads if p < sentence.paragraph]
     if earlier:
         return earlier[-1]
     lookahead = _compiled().rules.framing_lookahead
-    later = [t for p, t in leads if sentence.paragraph < p <= sentence.paragraph + lookahead]
-    return later[0] if later else None
+    later = [(t, sums_up) for p, t, sums_up in leads if sentence.paragraph < p <= sentence.paragraph + lookahead]
+    return later[0][0] if later and later[0][1] else None
 
 
 def _speaker_pronoun(text: str, q_start: int, sentence: Sentence, mentions) -> _Subject | None:
@@ -557,15 +563,20 @@ def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject
              section_subject: _Subject | None, default: _Subject | None) -> _Subject:
     # The nearest mention before the amount that opens its clause: across a list of
     # clauses (…，其中…，…) the closest governing subject wins.
+    text = sentence.text
+    listed = [m for m in mentions if _listed_example(text, m[1] - sentence.start)]
     usable = [m for m in mentions if m[4] != "PERSON" and not _is_comparison_scope(m[3])
-              and _in_subject_position(sentence.text, m[0] - sentence.start)
-              and not _listed_example(sentence.text, m[1] - sentence.start, quantity.start - sentence.start)]
+              and _in_subject_position(text, m[0] - sentence.start) and m not in listed]
     before = [m for m in usable if m[1] <= quantity.start]
-    if before:
+    counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
+                                     and _in_subject_position(text, m[0] - sentence.start) for m in listed)
+    if before and not counted_group_opens_clause:
         start, end, text, entity_id, _ = before[-1]
         return _Subject(text, entity_id)
+    # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
+    # counted with its examples is the subject of its clauses; the names before it are not.)
     after = [m for m in usable if m[0] >= quantity.end]  # “…71.2℃…”11月10日，锡林热电公司…
-    if after and carried is None:
+    if after and carried is None and not before:
         start, end, text, entity_id, _ = after[0]
         return _Subject(text, entity_id)
     for fallback in (carried, section_subject, default):
@@ -581,9 +592,12 @@ _SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
 def _in_subject_position(text: str, start: int) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
     one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
-    object or a place, not the subject."""
+    object or a place, not the subject — unless it sets the scene of the sentence."""
     c = _compiled()
     clause_start = max((m.end() for m in _SUBJECT_CLAUSE_BREAK.finditer(text[:start])), default=0)
+    if clause_start == 0 and text[:start] in c.rules.scene_openers:
+        clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
+        return clause_break is not None and clause_break.group() in "，,"
     if c.not_subject_before.search(text[clause_start:start]):
         return False
     prefix = c.any_time.sub("", text[clause_start:start])
@@ -591,11 +605,14 @@ def _in_subject_position(text: str, start: int) -> bool:
     return len(prefix) <= c.rules.subject_max_prefix
 
 
-def _listed_example(text: str, mention_end: int, q_start: int) -> bool:
-    """梅花生物、圣雪大成等27家企业: names listed before 等 + the count are examples of what is
-    counted, not the subject."""
-    between = text[mention_end:q_start]
-    return 0 <= q_start - mention_end <= 30 and between.endswith("等") and not _CLAUSE_BREAK.search(between.replace("、", ""))
+_LISTED_EXAMPLE = regex.compile(r"[^，,；;：:。！？!?、]{0,6}(?:、[^，,；;：:。！？!?、]{1,15})*等"
+                                 r"(?=[上近约逾超]?[0-9零一二两三四五六七八九十百千万几数多]+\p{Han})")
+
+
+def _listed_example(text: str, mention_end: int) -> bool:
+    """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
+    count are examples of what is counted, not a subject."""
+    return _LISTED_EXAMPLE.match(text, mention_end) is not None
 
 
 def _is_comparison_scope(entity_id: str | None) -> bool:

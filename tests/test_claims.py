@@ -206,3 +206,51 @@ def test_case_count():
 ])
 def test_one_character_modality_words_count_only_as_words(text, quantity, modality):
     assert one(text, quantity).modality == modality
+
+
+# ---- subjects: counted groups, scenes; times: frames before and after; recent durations
+
+
+def test_a_counted_group_with_examples_is_the_subject_of_its_clauses():
+    # the names before the group (多伦县) govern their own clauses, not the group's figures
+    found = claims("2024年，锡林郭勒盟推进产业集群发展。"
+                   "多伦县主攻新材料，伊泰、久泰等12家企业集聚成势，建成6条产业链。")
+    assert [(c.quantity, c.subject_id) for c in found] == [("12家", "adm:152500"), ("6条", "adm:152500")]
+
+
+def test_listed_examples_are_never_the_subject():
+    found = claims("2024年，内蒙古农产品出口增长。赤峰小米、通辽黄牛等上百种农产品销往20多个国家。")
+    assert [c.subject_id for c in found if c.quantity == "20多个"] == ["adm:150000"]
+
+
+def test_a_group_named_after_a_verb_leaves_the_subject_alone():
+    claim = one("2024年，乌兰察布市引进华为、阿里等8家企业，新增算力2万P。", "2万P")
+    assert claim.subject_id == "adm:150900"
+
+
+def test_a_scene_at_the_start_of_a_sentence_is_the_subject():
+    claim = one("在二连浩特口岸，每天有10趟班列通关。", "10趟")
+    assert claim.subject_id == "fac:二连浩特口岸"
+
+
+def test_a_place_after_a_preposition_later_in_the_clause_is_not_the_subject():
+    claim = one("2024年，包头市在二连浩特口岸建成仓库3座。", "3座")
+    assert claim.subject_id == "adm:150200"
+
+
+def test_a_scene_without_a_comma_is_not_a_frame():
+    claim = one("2024年，赤峰市加快发展。在赤峰市的带动下全盟新建学校4所。", "4所")
+    assert claim.subject_id == "adm:150400"
+
+
+def test_recent_years_are_a_framing_duration():
+    found = claims("近两年，包头市新建学校30所。")
+    assert [c.quantity for c in found] == ["30所"]
+
+
+def test_a_later_frame_dates_earlier_figures_only_when_it_sums_them_up():
+    summed = "## 赤峰市\n\n地区生产总值突破2000亿元。\n\n这组数据反映了“十四五”时期赤峰的发展成就。\n"
+    assert one(summed, "2000亿元").time == "2021/2025"
+    new_account = "## 赤峰市\n\n赤峰市新建学校12所。\n\n2025年以来，赤峰市开展文化活动100场。\n"
+    assert one(new_account, "12所").time is None
+    assert one(new_account, "100场").time == "2025"
