@@ -268,6 +268,9 @@ def _join(paras: list[Para], rules: CleanRules) -> list[Para]:
     return out
 
 
+_PUNCTUATION = regex.compile(r"\p{P}")
+
+
 def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> bool:
     text, nxt = left.text, right.text
     if _ends_sentence(text, rules) or text.rstrip(_CLOSERS) != text and left.kind == "title":
@@ -275,9 +278,14 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     if text[-1] in rules.headings.title_final:
         return False
     number_cut = text[-1].isdigit() and (nxt[0].isdigit() or nxt[0] in "万亿千百.%")
+    # A short line without any punctuation that starts like a sentence reads as a title even
+    # when it ends in a particle (亮丽内蒙古是干出来的, 草原的春天来了): its last character is
+    # no evidence of a cut.
+    title_like = (left.kind == "title" and not _PUNCTUATION.search(text)
+                  and text[0] not in rules.joins.continuation_initial)
     evidence = (
         number_cut
-        or text[-1] in rules.joins.dangling_final
+        or (text[-1] in rules.joins.dangling_final and not title_like)
         or nxt[0] in rules.joins.continuation_initial
         or word_crosses(text, nxt)
     )
