@@ -28,6 +28,9 @@ class TimePattern(RuleEntry):
     pattern: str
     value: str
     needs_publication: bool = False
+    # {month} in ``value``: the month for the year matched as ``y`` (a movable holiday); a
+    # year missing from the table dates the figure to the year only.
+    month_by_year: dict[int, int] | None = None
 
 
 class NotClaims(RuleEntry):
@@ -37,6 +40,9 @@ class NotClaims(RuleEntry):
     aspect_nouns_after: list[str]
     definition_words: list[str]
     generic_before: list[str]
+    ratio_first_before: str
+    ratio_first_after: str
+    ratio_second_before: str
     specification_before: str
     location_after: list[str]
     narrative_units: list[str]
@@ -102,6 +108,8 @@ class _Compiled:
     period: regex.Pattern
     summary: regex.Pattern
     specification: regex.Pattern
+    ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
+    ratio_second: regex.Pattern
     base_before: regex.Pattern
     not_subject_before: regex.Pattern
     kind_words: regex.Pattern  # every change and share word, for one scan per clause
@@ -137,6 +145,8 @@ def _compiled() -> _Compiled:
         period=regex.compile(rules.framing_period),
         summary=regex.compile(rules.framing_summary),
         specification=regex.compile(rules.not_claims.specification_before),
+        ratio_first=(regex.compile(nc.ratio_first_before), regex.compile(nc.ratio_first_after)),
+        ratio_second=regex.compile(nc.ratio_second_before),
         base_before=regex.compile(f"(?:{alternation(rules.time_base_words)})$"),
         not_subject_before=regex.compile(f"(?:{alternation(rules.not_subject_after)})$"),
         kind_words=regex.compile(alternation(rules.change_words + rules.share_words)),
@@ -247,6 +257,10 @@ def _resolve_time(expression: str, pub: int | None) -> str | None:
             return None
         groups = {k: int(v) for k, v in match.groupdict().items() if v}
         value = rule.value.replace("{pub-1}", str(pub - 1) if pub else "").replace("{pub}", str(pub or ""))
+        if rule.month_by_year is not None:
+            if groups.get("y") not in rule.month_by_year:
+                return str(groups["y"])
+            groups["month"] = rule.month_by_year[groups["y"]]
         try:
             return value.format(**groups)
         except (KeyError, ValueError):
@@ -269,6 +283,10 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> boo
     if c.definition_words.within(before) or c.definition_words.starts(clause_after):
         return False
     if c.generic_before.ends(before):
+        return False
+    wide_before = sentence[max(0, q_start - 16) : q_start]
+    if c.ratio_second.search(wide_before) or (
+            c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end)):
         return False
     if quantity.dimension == "time" and not before.endswith("连续"):
         if c.duration_before.ends(before):

@@ -254,3 +254,28 @@ def test_a_later_frame_dates_earlier_figures_only_when_it_sums_them_up():
     new_account = "## 赤峰市\n\n赤峰市新建学校12所。\n\n2025年以来，赤峰市开展文化活动100场。\n"
     assert one(new_account, "12所").time is None
     assert one(new_account, "100场").time == "2025"
+
+
+@pytest.mark.parametrize("text,quantity,time", [
+    ("2026年春节假期，赤峰市接待游客120万人次。", "120万人次", "2026-02"),
+    ("2025年春节期间，包头市旅游收入达到8亿元。", "8亿元", "2025-01"),  # 29 January 2025
+    ("2031年春节假期，通辽市接待游客50万人次。", "50万人次", "2031"),  # beyond the table: the year
+    ("2024年国庆假期，呼伦贝尔市接待游客90万人次。", "90万人次", "2024-10"),
+    ("“十四五”收官之年，今年国庆假期，阿拉善盟接待游客30万人次。", "30万人次", "2025-10"),
+    ("今年国庆假期，阿拉善盟接待游客30万人次。", "30万人次", None),  # no certain publication year
+])
+def test_holidays_date_figures_to_their_month(text, quantity, time):
+    assert one(text, quantity).time == time
+
+
+@pytest.mark.parametrize("text", [
+    "在包头，每消耗五度电，就有两度来自风电。",
+    "全国每20头奶牛有1头在这里。",
+])
+def test_illustrative_ratios_are_not_claims(text):
+    assert claims(text) == []
+
+
+def test_an_amount_per_period_is_still_a_claim():
+    assert one("2024年，赤峰市每年节约标煤50万吨。", "50万吨").kind == "change"
+    assert one("在满洲里口岸，平均每天有8趟班列通关。", "8趟").subject_id == "fac:满洲里口岸"
