@@ -279,3 +279,8 @@ def test_illustrative_ratios_are_not_claims(text):
 def test_an_amount_per_period_is_still_a_claim():
     assert one("2024年，赤峰市每年节约标煤50万吨。", "50万吨").kind == "change"
     assert one("在满洲里口岸，平均每天有8趟班列通关。", "8趟").subject_id == "fac:满洲里口岸"
+
+
+def test_a_focusing_adverb_does_not_hide_the_subject():
+    page = "2024年，赤峰市粮食产量稳定增长。目前，仅松山区的粮食产量就达到30亿斤。"
+    assert one(page, "30亿斤").subject_id == "adm:150404"
