@@ -362,11 +362,12 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
         if len(key) > 5000:  # near-duplicate search is for ordinary paragraphs
             continue
         grams = _trigrams(key)
+        size, gram_count, threshold = len(key), len(grams), limits.near_duplicate_jaccard  # read once per paragraph
         for length, other, other_index in kept:
-            if not 0.8 <= len(key) / length <= 1.25:
+            if not 0.8 <= size / length <= 1.25:
                 continue
             common = len(grams & other)  # |A ∪ B| = |A| + |B| - |A ∩ B|: no union set built
-            if common / (len(grams) + len(other) - common) >= limits.near_duplicate_jaccard:
+            if common / (gram_count + len(other) - common) >= threshold:
                 _drop(result, para, "near_duplicate",
                       f"near copy of paragraph at raw offset {result.paragraphs[other_index].raw_start}")
                 break
