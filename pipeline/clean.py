@@ -318,10 +318,34 @@ def _starter_decompositions() -> tuple[dict[str, str], re.Pattern]:
     return table, re.compile("[" + re.escape("".join(table)) + "]")
 
 
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@functools.cache
+def _not_content_bmp() -> re.Pattern:
+    """``_NOT_CONTENT`` for text inside the Basic Multilingual Plane, as an ``re`` class.
+
+    The class lists every BMP character that ``_NOT_CONTENT`` itself matches, so the two
+    agree by construction (whatever Unicode version ``regex`` carries); ``re`` tests a BMP
+    class against a bitmap, twice as fast as ``regex``'s property lookups on Chinese text.
+    """
+    matched = "".join(_NOT_CONTENT.findall("".join(map(chr, range(0x10000)))))  # ascending
+    ranges: list[list[int]] = []
+    for code in map(ord, matched):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "")
+                                    for lo, hi in ranges) + "]+")
+
+
 def content_key(text: str) -> str:
     """The text as compared for duplicates: NFKC, without punctuation, symbols and spaces."""
     table, pattern = _starter_decompositions()
-    return _NOT_CONTENT.sub("", unicodedata.normalize("NFKC", pattern.sub(lambda m: table[m.group()], text)))
+    normal = unicodedata.normalize("NFKC", pattern.sub(lambda m: table[m.group()], text))
+    not_content = _NOT_CONTENT if _BEYOND_BMP.search(normal) else _not_content_bmp()
+    return not_content.sub("", normal)
 
 
 def _trigrams(key: str) -> set[str]:
@@ -346,11 +370,12 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
         if len(key) > 5000:  # near-duplicate search is for ordinary paragraphs
             continue
         grams = _trigrams(key)
+        size, gram_count, threshold = len(key), len(grams), limits.near_duplicate_jaccard  # read once per paragraph
         for length, other, other_index in kept:
-            if not 0.8 <= len(key) / length <= 1.25:
+            if not 0.8 <= size / length <= 1.25:
                 continue
             common = len(grams & other)  # |A ∪ B| = |A| + |B| - |A ∩ B|: no union set built
-            if common / (len(grams) + len(other) - common) >= limits.near_duplicate_jaccard:
+            if common / (gram_count + len(other) - common) >= threshold:
                 _drop(result, para, "near_duplicate",
                       f"near copy of paragraph at raw offset {result.paragraphs[other_index].raw_start}")
                 break

@@ -92,16 +92,18 @@ def build_document(doc: Document, raw: str) -> None:
         path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
         kept: list[tuple[int, int]] = []
         for start, end in spans:
+            if para.kind == "heading":  # headings repeat legitimately: never compared
+                kept.append((start, end))
+                continue
             sentence = para.text[start:end]
             key = content_key(sentence)
-            if para.kind != "heading" and len(key) >= min_repeat and key in seen_sentences:
+            if len(key) >= min_repeat and key in seen_sentences:
                 raw_start = _raw_at(para.pieces, start)
                 doc.dropped.append(Dropped(text=sentence, reason="duplicate", raw_start=raw_start,
                                            raw_end=_raw_at(para.pieces, end - 1) + 1,
                                            detail="sentence repeats an earlier sentence"))
                 continue
-            if para.kind != "heading":
-                seen_sentences.add(key)
+            seen_sentences.add(key)
             kept.append((start, end))
         if not kept:
             continue
@@ -138,6 +140,10 @@ def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:
 def _add_segments(segments: list[Segment], pieces: list[tuple[int, int]], start: int, end: int,
                   clean_start: int) -> None:
     """Map paragraph-local [start, end) (over the concatenated pieces) to raw slices."""
+    if len(pieces) == 1:  # the common case: one raw slice, no paragraph join
+        if start < end:
+            segments.append(Segment(start=clean_start, raw_start=pieces[0][0] + start, length=end - start))
+        return
     local = 0
     for raw_start, raw_end in pieces:
         size = raw_end - raw_start

@@ -23,7 +23,7 @@ import regex
 from pydantic import Field
 
 from .model import Document, Quantity
-from .numbers import NUMERAL_CHARS, Numeral, numeral_spans, percent_word_spans
+from .numbers import NUMERAL_CHARS, numeral_fields, percent_word_spans
 from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
 
 # ---------------------------------------------------------------------------- rule data
@@ -79,6 +79,10 @@ class WordAmount(RuleEntry):
     guard: Literal["ranking_context"] | None = None
     source: str
 
+    @functools.cached_property
+    def exact_value(self) -> Fraction:
+        return Fraction(self.value)
+
 
 class QualifierWord(RuleEntry):
     surface: str
@@ -92,6 +96,10 @@ class QualifierWord(RuleEntry):
 class LoneMultiplier(RuleEntry):
     surface: str
     value: str
+
+    @functools.cached_property
+    def exact_value(self) -> Fraction:
+        return Fraction(self.value)
 
 
 class RankRules(RuleEntry):
@@ -109,18 +117,19 @@ class BoundPrefix(RuleEntry):
 class Context(RuleEntry):
     inner_approximation: str
     bound_prefix: BoundPrefix
-    range_connectors: list[str]
-    product_signs: list[str]
+    # Word lists are tuples: ``text.startswith(words, pos)`` tests them all in one call.
+    range_connectors: tuple[str, ...]
+    product_signs: tuple[str, ...]
     ordinal_classifiers: str
     scale_suffix: str
     set_phrase_openers: str
     date_year_min: int
-    year_not_duration_after: list[str]
+    year_not_duration_after: tuple[str, ...]
     bare_noun_count_unit: str
     bridge_verbs: list[str]
     bridge_max_chars: int
-    ordinal_nouns_after: list[str]
-    set_phrase_heads: list[str]
+    ordinal_nouns_after: tuple[str, ...]
+    set_phrase_heads: tuple[str, ...]
     distributive_one: str
     free_lone_multipliers: list[str]
 
@@ -133,6 +142,7 @@ class Tables:
     rates: dict[str, RateSuffix]
     rate_re: regex.Pattern
     frames: tuple[Frame, ...]
+    frame_suffixes: tuple[str, ...]  # a quick test before trying each frame
     words: tuple[WordAmount, ...]
     word_by_surface: dict[str, WordAmount]
     word_re: regex.Pattern
@@ -164,13 +174,15 @@ def tables() -> Tables:
     lone = {m.surface: m for m in load_entries("quantity_context.yaml", "lone_multipliers", LoneMultiplier)}
     context = load_fields("quantity_context.yaml", Context)
     lone_units = [u.surface for u in units if u.lone_multiplier]
+    frames = tuple(load_entries("units.yaml", "frames", Frame))
     return Tables(
         units=by_surface,
         unit_re=regex.compile(alternation(by_surface)),
         lone_unit_re=regex.compile(alternation(lone_units)),
         rates=rates,
         rate_re=regex.compile(alternation(rates)),
-        frames=tuple(load_entries("units.yaml", "frames", Frame)),
+        frames=frames,
+        frame_suffixes=tuple(f.suffix for f in frames),
         words=words,
         word_by_surface={w.surface: w for w in words},
         word_re=regex.compile(alternation(w.surface for w in words)),
@@ -215,9 +227,9 @@ class QuantityMatch:
     qualifier: str = "="
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is built 3× slower, and one is built per numeral
 class _Amount:
-    """A numeral-like start: a parsed numeral, a lone multiplier, or a percent word."""
+    """A numeral-like start: a parsed numeral, a lone multiplier, or a percent word (never changed)."""
 
     start: int
     end: int
@@ -233,8 +245,8 @@ class _Amount:
 
 def _amounts(text: str, t: Tables) -> list[_Amount]:
     found: list[_Amount] = []
-    for n in numeral_spans(text):
-        amount = _from_numeral(n)
+    for fields in numeral_fields(text):
+        amount = _from_numeral(*fields)
         if amount is not None:
             found.append(amount)
     for m in t.lone_re.finditer(text):
@@ -247,7 +259,7 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         if not (bound or qualified or m.group(2) in t.context.free_lone_multipliers
                 or (nxt and nxt in t.context.inner_approximation) or t.lone_unit_re.match(text, end)):
             continue
-        found.append(_Amount(m.start(), end, Fraction(t.lone[m.group(2)].value), chinese=True,
+        found.append(_Amount(m.start(), end, t.lone[m.group(2)].exact_value, chinese=True,
                              has_multiplier=m.group(2) not in t.context.free_lone_multipliers, bound=bound))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
@@ -256,15 +268,19 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
 
 
 _MULTIPLIER_ONLY = frozenset("百千万亿佰仟萬億")
+_ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_LARGE_MULTIPLIERS = frozenset("万亿萬億")
 
 
-def _from_numeral(n: Numeral) -> _Amount | None:
-    if set(n.text) <= _MULTIPLIER_ONLY:
+def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, low: Fraction | None,
+                  high: Fraction | None) -> _Amount | None:
+    """The amount of a numeral found by numbers.numeral_fields."""
+    if _MULTIPLIER_ONLY.issuperset(numeral):
         return None  # 千万, 万: bare multipliers follow the stricter rule of _amounts
-    arabic = any(ch.isdigit() and ch.isascii() or "０" <= ch <= "９" for ch in n.text)
-    return _Amount(n.start, n.end, n.value, n.low, n.high, chinese=not arabic, arabic=arabic,
-                   has_multiplier=any(ch in "万亿萬億" for ch in n.text),
-                   is_percent="/" in n.text or "分之" in n.text)
+    arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
+    return _Amount(start, end, value, low, high, chinese=not arabic, arabic=arabic,
+                   has_multiplier=not _LARGE_MULTIPLIERS.isdisjoint(numeral),
+                   is_percent="/" in numeral or "分之" in numeral)
 
 
 def _match_at(pattern: regex.Pattern, text: str, pos: int) -> str | None:
@@ -287,7 +303,7 @@ def _guard_ok(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tables, 
     if guard == "duration_year":
         if amount.value is not None and amount.value >= t.context.date_year_min:
             return False
-        return not any(text.startswith(w, unit_end) for w in t.context.year_not_duration_after)
+        return not text.startswith(t.context.year_not_duration_after, unit_end)
     return False
 
 
@@ -334,13 +350,13 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue  # 首位女航天员: "the first", not a place in a ranking
         qualifier = (_qualifier_after(text, word.end(), t, None)
                      or _qualifier_before(text, word.start(), t, None)[0] or "=")
-        matches.append(QuantityMatch(word.start(), word.end(), word.group(), Fraction(entry.value),
+        matches.append(QuantityMatch(word.start(), word.end(), word.group(), entry.exact_value,
                                      unit=entry.canonical, dimension=entry.dimension, qualifier=qualifier))
     word_spans = [(m.start, m.end) for m in matches]
     while index < len(amounts):
         amount = amounts[index]
         index += 1
-        if amount.start < taken_until or any(s <= amount.start < e for s, e in word_spans):
+        if amount.start < taken_until or word_spans and any(s <= amount.start < e for s, e in word_spans):
             continue
         found = _quantity_from(amount, amounts[index:], text, t)
         if found is None:
@@ -384,12 +400,13 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
     if amount.chinese and start > 0 and text[start - 1] in ctx.set_phrase_openers:
         return None
     # Frames: 每秒1000万亿次, 时速400公里
-    for frame in t.frames:
-        if text.startswith(frame.suffix, pos) and text[:start].endswith(frame.prefix):
-            begin, end = start - len(frame.prefix), pos + len(frame.suffix)
-            qualifier = _qualifier_before(text, begin, t, None)[0] or "="
-            return _build(text, begin, end, amount, frame.canonical, frame.exact_factor, frame.dimension,
-                          qualifier)
+    if text.startswith(t.frame_suffixes, pos):
+        for frame in t.frames:
+            if text.startswith(frame.suffix, pos) and text[:start].endswith(frame.prefix):
+                begin, end = start - len(frame.prefix), pos + len(frame.suffix)
+                qualifier = _qualifier_before(text, begin, t, None)[0] or "="
+                return _build(text, begin, end, amount, frame.canonical, frame.exact_factor, frame.dimension,
+                              qualifier)
     if amount.is_percent:
         end = pos
         qualifier = _qualifier_after(text, end, t, None) or _qualifier_before(text, start, t, None)[0]
@@ -415,9 +432,9 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
         return None  # 百吨级: a scale word
     if unit.not_before and text[unit_end : unit_end + 1] and text[unit_end] in unit.not_before:
         return None  # 两位数: a fixed expression
-    if unit.kind == "count" and any(text.startswith(n, unit_end) for n in ctx.ordinal_nouns_after):
+    if unit.kind == "count" and text.startswith(ctx.ordinal_nouns_after, unit_end):
         return None  # 十一次全会: the number of a meeting
-    if unit.kind == "count" and amount.chinese and any(text.startswith(h, unit_end) for h in ctx.set_phrase_heads):
+    if unit.kind == "count" and amount.chinese and text.startswith(ctx.set_phrase_heads, unit_end):
         return None  # 七项重点工作: a named set of tasks
     if text[start:amount.end] == ctx.distributive_one and text.startswith(ctx.distributive_one, unit_end):
         return None  # 一户一策
@@ -471,6 +488,8 @@ def _rank(amount: _Amount, text: str, t: Tables) -> QuantityMatch | None:
 
 def _range_after(amount, following, text, end, t, surface):
     """4%—6%, 5%~7%: a second amount of the same unit right after a connector."""
+    if not text.startswith(t.context.range_connectors, end):
+        return None
     for connector in t.context.range_connectors:
         if text.startswith(connector, end):
             nxt = next((a for a in following if a.start == end + len(connector)), None)
@@ -482,6 +501,8 @@ def _range_after(amount, following, text, end, t, surface):
 def _range_or_product(amount, following, text, t) -> QuantityMatch | None:
     """5到6趟 (a range whose unit follows the second number) and 2×100万千瓦 (a product)."""
     pos = amount.end
+    if not text.startswith(t.context.range_connectors + t.context.product_signs, pos):
+        return None
     for sign, kind in [(c, "range") for c in t.context.range_connectors] + [(s, "product") for s in t.context.product_signs]:
         if not text.startswith(sign, pos):
             continue
@@ -529,10 +550,14 @@ class Resolved:
 def resolve(match: QuantityMatch) -> Resolved:
     """The amount in its canonical unit, exact."""
     scale = match.factor
+    if scale == 1:  # most units: nothing to multiply (Fraction arithmetic is slow)
+        value, low, high = match.value, match.low, match.high
+    else:
+        value, low, high = (None if x is None else x * scale for x in (match.value, match.low, match.high))
     return Resolved(
-        value=None if match.value is None or match.low is not None else match.value * scale,
-        low=None if match.low is None else match.low * scale,
-        high=None if match.high is None else match.high * scale,
+        value=None if low is not None else value,
+        low=low,
+        high=high,
         unit=match.unit,
         qualifier=match.qualifier,
         dimension=match.dimension,

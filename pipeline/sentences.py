@@ -34,6 +34,7 @@ class _Compiled:
     speaker: regex.Pattern
     closer_of: dict[str, str]
     closers: frozenset[str]
+    bracket_closers: frozenset[str]  # the closers that pair with an opener
     brackets: regex.Pattern
 
 
@@ -49,6 +50,7 @@ def _compiled() -> _Compiled:
         speaker=regex.compile(rules.speaker_after_quote),
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
+        bracket_closers=frozenset(rules.openers_to_closers.values()),
         brackets=regex.compile(f"[{regex.escape(brackets)}]"),
     )
 
@@ -57,17 +59,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of one paragraph, white space trimmed."""
     c = _compiled()
     rules = c.rules
+    closer_of, closers, terminals = c.closer_of, c.closers, rules.terminals  # locals: read per mark
     balanced = _balanced(text, c)
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
     start = position = 0
     n = len(text)
     for match in c.marks.finditer(text):
-        if match.start() < position:
+        mark_start, end = match.span()
+        if mark_start < position:
             continue  # already consumed as part of a sentence end
-        mark, end = match.group(), match.end()
-        if mark in c.closer_of and balanced:
-            stack.append((c.closer_of[mark], match.start()))
+        mark = match.group()
+        if mark in closer_of and balanced:
+            stack.append((closer_of[mark], mark_start))
             continue
         if stack and mark == stack[-1][0]:
             _, opened = stack.pop()
@@ -75,20 +79,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             # with it (他说：“明天见。”), when it was opened where an utterance can start.
             # Bounded look-behind windows: slicing to the paragraph start would make long
             # paragraphs quadratic.
-            before = text[max(start, match.start() - 8) : match.start()].rstrip(rules.closers)
+            before = text[max(start, mark_start - 8) : mark_start].rstrip(rules.closers)
             opener_context = text[max(start, opened - 8) : opened].rstrip()
-            if stack or not before or not (before[-1] in rules.terminals or c.ellipsis.search(before[-3:])):
+            if stack or not before or not (before[-1] in terminals or c.ellipsis.search(before[-3:])):
                 continue
             if opener_context and opener_context[-1] not in rules.utterance_start:
                 continue
-        elif mark in c.closers or mark in c.closer_of:
+        elif mark in closers or mark in closer_of:
             continue
-        elif mark == "." and (end < n and not text[end].isspace() or match.start() and text[match.start() - 1].isdigit()):
+        elif mark == "." and (end < n and not text[end].isspace() or mark_start and text[mark_start - 1].isdigit()):
             continue  # a decimal point, an abbreviation or a domain name
         elif stack:
             continue  # inside a quotation or bracket that closes later
-        while end < n and (text[end] in c.closers or text[end] in rules.terminals):
-            if text[end] in c.closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.closer_of.values() and balanced:
+        while end < n and (text[end] in closers or text[end] in terminals):
+            if text[end] in closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.bracket_closers and balanced:
                 break
             end += 1
         rest = text[end : end + 40]  # bounded look-ahead (see above)

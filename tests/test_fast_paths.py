@@ -32,3 +32,16 @@ def test_content_key_on_the_seeds():
     for path in SEEDS.glob("*.txt"):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert content_key(line) == reference_key(line)
+
+
+def test_content_key_bmp_class_matches_the_property_pattern():
+    from pipeline.clean import _not_content_bmp
+
+    bmp = "".join(map(chr, range(0x10000)))
+    assert _not_content_bmp().findall(bmp) == _NOT_CONTENT.findall(bmp)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.one_of(_TRICKY, st.characters(min_codepoint=0x10000, max_codepoint=0x1FAFF)), max_size=12))
+def test_content_key_beyond_the_bmp(text):
+    assert content_key(text) == reference_key(text)
