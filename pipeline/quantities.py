@@ -130,6 +130,7 @@ class Context(RuleEntry):
     bridge_max_chars: int
     ordinal_nouns_after: tuple[str, ...]
     set_phrase_heads: tuple[str, ...]
+    set_phrases: tuple[str, ...]
     distributive_one: str
     free_lone_multipliers: list[str]
 
@@ -396,8 +397,9 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
     # Ordinals and ranks: 第N…
     if start > 0 and text[start - 1] == "第":
         return _rank(amount, text, t)
-    # Set phrases: “两个屏障”
-    if amount.chinese and start > 0 and text[start - 1] in ctx.set_phrase_openers:
+    # Set phrases: “两个屏障”, 国内国际两个市场、两种资源
+    if amount.chinese and (start > 0 and text[start - 1] in ctx.set_phrase_openers
+                           or text.startswith(ctx.set_phrases, start)):
         return None
     # Frames: 每秒1000万亿次, 时速400公里
     if text.startswith(t.frame_suffixes, pos):
