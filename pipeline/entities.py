@@ -83,6 +83,8 @@ class _Compiled:
     person_title_re: regex.Pattern
     role_re: regex.Pattern
     surname_re: regex.Pattern
+    surname_starts: tuple[str, ...]
+    cues: ahocorasick.Automaton
     boundary_words: frozenset[str]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
@@ -106,6 +108,17 @@ def _compiled() -> _Compiled:
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
     verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
+    # Cue words: the literal words each person and anaphor pattern needs. Most sentences hold
+    # none, and one pass of this automaton lets find_mentions skip those patterns entirely.
+    cue_kinds: dict[str, set[str]] = {}
+    for kind, cue_words in (("role", rules.person_roles), ("verb", rules.person_verbs),
+                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
+        for word in cue_words:
+            cue_kinds.setdefault(word, set()).add(kind)
+    cues = ahocorasick.Automaton()
+    for word, kinds in cue_kinds.items():
+        cues.add_word(word, frozenset(kinds))
+    cues.make_automaton()
     return _Compiled(
         rules=rules,
         automaton=automaton,
@@ -116,6 +129,8 @@ def _compiled() -> _Compiled:
         person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
         role_re=regex.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
+        surname_starts=(*rules.compound_surnames, *rules.surnames),
+        cues=cues,
         boundary_words=frozenset(rules.org_left_boundaries),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
@@ -143,10 +158,13 @@ def find_mentions(text: str) -> list[Found]:
             continue  # 山西路: a street, not the province
         found.append(Found(start, end + 1, surface, "kb", ids=payload))
     found += _organisations(text, found, c)
-    found += _persons(text, found, c)
-    for match in c.anaphor_re.finditer(text):
-        if not any(f.start < match.end() and match.start() < f.end for f in found):
-            found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
+    cues = _cue_kinds(text, c)
+    if cues - {"determiner"}:
+        found += _persons(text, found, cues, c)
+    if "determiner" in cues:
+        for match in c.anaphor_re.finditer(text):
+            if not any(f.start < match.end() and match.start() < f.end for f in found):
+                found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Found] = []
     for f in found:
@@ -212,9 +230,20 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
 
 
-def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
+def _cue_kinds(text: str, c: _Compiled) -> set[str]:
+    """Which kinds of cue word (role, verb, title, determiner) occur in ``text``."""
+    kinds: set[str] = set()
+    for _, word_kinds in c.cues.iter(text):
+        kinds |= word_kinds
+    return kinds
+
+
+def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> list[Found]:
     out = []
-    for pattern in (c.person_role_re, c.person_verb_re, c.person_title_re):
+    # Only the patterns whose literal words occur can match (a role and a verb for the first).
+    patterns = [pattern for pattern, needs in ((c.person_role_re, {"role", "verb"}), (c.person_verb_re, {"verb"}),
+                                               (c.person_title_re, {"title"})) if needs <= cues]
+    for pattern in patterns:
         for match in pattern.finditer(text):
             s, e = match.span(1)
             name = match.group(1)
@@ -227,8 +256,10 @@ def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
-    for match in c.role_re.finditer(text):
+    for match in c.role_re.finditer(text) if "role" in cues else ():
         following = text[match.end() : match.end() + 6]
+        if not following.startswith(c.surname_starts):
+            continue  # surname_re below could not match: skip the segmenter
         segmented = words(following, guess_new_words=True)
         first = segmented[:1]
         if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
