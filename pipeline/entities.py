@@ -85,6 +85,8 @@ class _Compiled:
     surname_re: regex.Pattern
     surname_starts: tuple[str, ...]
     cues: ahocorasick.Automaton
+    street_suffixes: tuple[str, ...]
+    anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
@@ -131,6 +133,8 @@ def _compiled() -> _Compiled:
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
         cues=cues,
+        street_suffixes=tuple(rules.street_suffixes),
+        anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(rules.org_left_boundaries),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
@@ -154,7 +158,7 @@ def find_mentions(text: str) -> list[Found]:
                 continue
             found.append(Found(start, end + 1, surface, "scope", level=payload))
             continue
-        if any(after.startswith(s) for s in c.rules.street_suffixes) and _is_place(payload):
+        if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
         found.append(Found(start, end + 1, surface, "kb", ids=payload))
     found += _organisations(text, found, c)
@@ -289,13 +293,15 @@ def annotate_entities(doc: Document) -> None:
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, Entity] = {}
     scope_cache: dict[tuple[str, int | None], str | None] = {}
+    most_mentioned: dict[str, str | None] = {}  # level → the document-wide fallback of resolve_scope
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
             if m.kind == "scope":
                 key = (m.level, sentence.section)
                 if key not in scope_cache:
-                    scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+                    scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c,
+                                                        most_mentioned)
                 entity_id = scope_cache[key]
             elif m.kind == "anaphor":
                 entity_id = latest_by_head.get(m.level)
@@ -311,7 +317,8 @@ def annotate_entities(doc: Document) -> None:
                 entity = entities[entity_id] = Entity(id=entity_id, name=entry.name if entry else m.text,
                                                       type=entry.type if entry else _type_of(m), mentions=[])
             entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
-            if entity.type in ("ORG", "FAC") and m.kind != "anaphor":
+            if (entity.type in ("ORG", "FAC") and m.kind != "anaphor"
+                    and (m.text.endswith(c.anaphor_heads) or entity.name.endswith(c.anaphor_heads))):
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
                     if m.text.endswith(head) or entity.name.endswith(head):
                         latest_by_head[head] = entity_id
@@ -336,13 +343,15 @@ def _level(entry: KBEntry | None) -> str | None:
 
 
 def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
-                  counts: Counter, c: _Compiled) -> str | None:
-    """The entity a context word points at, from the sentence's section, else the document."""
+                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str | None] | None = None) -> str | None:
+    """The entity a context word points at, from the sentence's section, else the document.
+
+    ``most_mentioned`` caches the document-wide answer by level across calls for one document."""
     kb = knowledge_base()
     if level == "country":
         return c.rules.country_of_provinces
     if level == "capital":
-        province = resolve_scope("province", section, doc, title_ids, counts, c)
+        province = resolve_scope("province", section, doc, title_ids, counts, c, most_mentioned)
         return c.rules.capitals.get(province) if province else None
     # 1. the headings the sentence sits under, innermost first
     while section is not None:
@@ -350,8 +359,18 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
             if _level(kb.get(entity_id)) == level:
                 return entity_id
         section = doc.sections[section].parent
-    # 2. the entity of that level the document is most about: its own mentions plus the
-    #    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)
+    # 2. the entity of that level the document is most about (the same for every section)
+    if most_mentioned is None:
+        return _most_mentioned(level, counts)
+    if level not in most_mentioned:
+        most_mentioned[level] = _most_mentioned(level, counts)
+    return most_mentioned[level]
+
+
+def _most_mentioned(level: str, counts: Counter) -> str | None:
+    """The entity of ``level`` with the most mentions: its own plus the mentions of the
+    places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
+    kb = knowledge_base()
     votes: Counter[str] = Counter()
     for entity_id, n in counts.items():
         for candidate in (entity_id, *kb.ancestors(entity_id)):
