@@ -110,10 +110,11 @@ def _compiled() -> _Compiled:
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
     verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
-    # Cue words: the literal words each person and anaphor pattern needs. Most sentences hold
-    # none, and one pass of this automaton lets find_mentions skip those patterns entirely.
+    # Cue words: the literal words each organisation, person and anaphor pattern needs. Most
+    # sentences hold none, and one pass of this automaton lets find_mentions skip those
+    # patterns entirely.
     cue_kinds: dict[str, set[str]] = {}
-    for kind, cue_words in (("role", rules.person_roles), ("verb", rules.person_verbs),
+    for kind, cue_words in (("org", rules.org_suffixes), ("role", rules.person_roles), ("verb", rules.person_verbs),
                             ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
         for word in cue_words:
             cue_kinds.setdefault(word, set()).add(kind)
@@ -161,9 +162,10 @@ def find_mentions(text: str) -> list[Found]:
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
         found.append(Found(start, end + 1, surface, "kb", ids=payload))
-    found += _organisations(text, found, c)
     cues = _cue_kinds(text, c)
-    if cues - {"determiner"}:
+    if "org" in cues:
+        found += _organisations(text, found, c)
+    if cues & {"role", "verb", "title"}:
         found += _persons(text, found, cues, c)
     if "determiner" in cues:
         for match in c.anaphor_re.finditer(text):
@@ -235,7 +237,7 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
 
 
 def _cue_kinds(text: str, c: _Compiled) -> set[str]:
-    """Which kinds of cue word (role, verb, title, determiner) occur in ``text``."""
+    """Which kinds of cue word (org, role, verb, title, determiner) occur in ``text``."""
     kinds: set[str] = set()
     for _, word_kinds in c.cues.iter(text):
         kinds |= word_kinds
