@@ -295,7 +295,7 @@ def annotate_entities(doc: Document) -> None:
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, Entity] = {}
     scope_cache: dict[tuple[str, int | None], str | None] = {}
-    most_mentioned: dict[str, str | None] = {}  # level → the document-wide fallback of resolve_scope
+    most_mentioned: dict[str, str] = {}  # level → the document-wide fallback of resolve_scope
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
@@ -345,10 +345,10 @@ def _level(entry: KBEntry | None) -> str | None:
 
 
 def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
-                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str | None] | None = None) -> str | None:
+                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str] | None = None) -> str | None:
     """The entity a context word points at, from the sentence's section, else the document.
 
-    ``most_mentioned`` caches the document-wide answer by level across calls for one document."""
+    ``most_mentioned`` keeps the document-wide answers (all levels) across calls for one document."""
     kb = knowledge_base()
     if level == "country":
         return c.rules.country_of_provinces
@@ -363,21 +363,20 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
         section = doc.sections[section].parent
     # 2. the entity of that level the document is most about (the same for every section)
     if most_mentioned is None:
-        return _most_mentioned(level, counts)
-    if level not in most_mentioned:
-        most_mentioned[level] = _most_mentioned(level, counts)
-    return most_mentioned[level]
+        return _most_mentioned(counts).get(level)
+    if not most_mentioned:  # the first call for this document (or a document without places: cheap)
+        most_mentioned.update(_most_mentioned(counts))
+    return most_mentioned.get(level)
 
 
-def _most_mentioned(level: str, counts: Counter) -> str | None:
-    """The entity of ``level`` with the most mentions: its own plus the mentions of the
-    places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
+def _most_mentioned(counts: Counter) -> dict[str, str]:
+    """For each level, the entity of that level with the most mentions: its own plus the
+    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
     kb = knowledge_base()
-    votes: Counter[str] = Counter()
+    votes: dict[str, Counter[str]] = {}  # level → candidate → mentions
     for entity_id, n in counts.items():
-        for candidate in (entity_id, *kb.ancestors(entity_id)):
-            if _level(kb.get(candidate)) == level:
-                votes[candidate] += n
-    if votes:
-        return max(votes.items(), key=lambda item: (item[1], item[0]))[0]
-    return None
+        for candidate in (entity_id, *kb.ancestor_chains.get(entity_id, ())):
+            level = _level(kb.get(candidate))
+            if level is not None:
+                votes.setdefault(level, Counter())[candidate] += n
+    return {level: max(by_id.items(), key=lambda item: (item[1], item[0]))[0] for level, by_id in votes.items()}
