@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 import regex
@@ -60,9 +61,8 @@ class EntityRules(RuleEntry):
     not_person_names: list[str]
 
 
-@dataclass(frozen=True)
-class Found:
-    """A mention before linking: kind is kb, scope, org or person."""
+class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper to build than a frozen dataclass
+    """A mention before linking: kind is kb, scope, org, person or anaphor."""
 
     start: int
     end: int
