@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 import regex
@@ -60,9 +61,8 @@ class EntityRules(RuleEntry):
     not_person_names: list[str]
 
 
-@dataclass(frozen=True)
-class Found:
-    """A mention before linking: kind is kb, scope, org or person."""
+class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper to build than a frozen dataclass
+    """A mention before linking: kind is kb, scope, org, person or anaphor."""
 
     start: int
     end: int
@@ -83,6 +83,10 @@ class _Compiled:
     person_title_re: regex.Pattern
     role_re: regex.Pattern
     surname_re: regex.Pattern
+    surname_starts: tuple[str, ...]
+    cues: ahocorasick.Automaton
+    street_suffixes: tuple[str, ...]
+    anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
@@ -106,6 +110,18 @@ def _compiled() -> _Compiled:
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
     verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
+    # Cue words: the literal words each organisation, person and anaphor pattern needs. Most
+    # sentences hold none, and one pass of this automaton lets find_mentions skip those
+    # patterns entirely.
+    cue_kinds: dict[str, set[str]] = {}
+    for kind, cue_words in (("org", rules.org_suffixes), ("role", rules.person_roles), ("verb", rules.person_verbs),
+                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
+        for word in cue_words:
+            cue_kinds.setdefault(word, set()).add(kind)
+    cues = ahocorasick.Automaton()
+    for word, kinds in cue_kinds.items():
+        cues.add_word(word, frozenset(kinds))
+    cues.make_automaton()
     return _Compiled(
         rules=rules,
         automaton=automaton,
@@ -116,6 +132,10 @@ def _compiled() -> _Compiled:
         person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
         role_re=regex.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
+        surname_starts=(*rules.compound_surnames, *rules.surnames),
+        cues=cues,
+        street_suffixes=tuple(rules.street_suffixes),
+        anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(rules.org_left_boundaries),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
@@ -139,14 +159,18 @@ def find_mentions(text: str) -> list[Found]:
                 continue
             found.append(Found(start, end + 1, surface, "scope", level=payload))
             continue
-        if any(after.startswith(s) for s in c.rules.street_suffixes) and _is_place(payload):
+        if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
         found.append(Found(start, end + 1, surface, "kb", ids=payload))
-    found += _organisations(text, found, c)
-    found += _persons(text, found, c)
-    for match in c.anaphor_re.finditer(text):
-        if not any(f.start < match.end() and match.start() < f.end for f in found):
-            found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
+    cues = _cue_kinds(text, c)
+    if "org" in cues:
+        found += _organisations(text, found, c)
+    if cues & {"role", "verb", "title"}:
+        found += _persons(text, found, cues, c)
+    if "determiner" in cues:
+        for match in c.anaphor_re.finditer(text):
+            if not any(f.start < match.end() and match.start() < f.end for f in found):
+                found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Found] = []
     for f in found:
@@ -212,9 +236,20 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
 
 
-def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
+def _cue_kinds(text: str, c: _Compiled) -> set[str]:
+    """Which kinds of cue word (org, role, verb, title, determiner) occur in ``text``."""
+    kinds: set[str] = set()
+    for _, word_kinds in c.cues.iter(text):
+        kinds |= word_kinds
+    return kinds
+
+
+def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> list[Found]:
     out = []
-    for pattern in (c.person_role_re, c.person_verb_re, c.person_title_re):
+    # Only the patterns whose literal words occur can match (a role and a verb for the first).
+    patterns = [pattern for pattern, needs in ((c.person_role_re, {"role", "verb"}), (c.person_verb_re, {"verb"}),
+                                               (c.person_title_re, {"title"})) if needs <= cues]
+    for pattern in patterns:
         for match in pattern.finditer(text):
             s, e = match.span(1)
             name = match.group(1)
@@ -227,8 +262,10 @@ def _persons(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
-    for match in c.role_re.finditer(text):
+    for match in c.role_re.finditer(text) if "role" in cues else ():
         following = text[match.end() : match.end() + 6]
+        if not following.startswith(c.surname_starts):
+            continue  # surname_re below could not match: skip the segmenter
         segmented = words(following, guess_new_words=True)
         first = segmented[:1]
         if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
@@ -258,13 +295,15 @@ def annotate_entities(doc: Document) -> None:
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, Entity] = {}
     scope_cache: dict[tuple[str, int | None], str | None] = {}
+    most_mentioned: dict[str, str] = {}  # level → the document-wide fallback of resolve_scope
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
             if m.kind == "scope":
                 key = (m.level, sentence.section)
                 if key not in scope_cache:
-                    scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c)
+                    scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c,
+                                                        most_mentioned)
                 entity_id = scope_cache[key]
             elif m.kind == "anaphor":
                 entity_id = latest_by_head.get(m.level)
@@ -280,7 +319,8 @@ def annotate_entities(doc: Document) -> None:
                 entity = entities[entity_id] = Entity(id=entity_id, name=entry.name if entry else m.text,
                                                       type=entry.type if entry else _type_of(m), mentions=[])
             entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
-            if entity.type in ("ORG", "FAC") and m.kind != "anaphor":
+            if (entity.type in ("ORG", "FAC") and m.kind != "anaphor"
+                    and (m.text.endswith(c.anaphor_heads) or entity.name.endswith(c.anaphor_heads))):
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
                     if m.text.endswith(head) or entity.name.endswith(head):
                         latest_by_head[head] = entity_id
@@ -305,13 +345,15 @@ def _level(entry: KBEntry | None) -> str | None:
 
 
 def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
-                  counts: Counter, c: _Compiled) -> str | None:
-    """The entity a context word points at, from the sentence's section, else the document."""
+                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str] | None = None) -> str | None:
+    """The entity a context word points at, from the sentence's section, else the document.
+
+    ``most_mentioned`` keeps the document-wide answers (all levels) across calls for one document."""
     kb = knowledge_base()
     if level == "country":
         return c.rules.country_of_provinces
     if level == "capital":
-        province = resolve_scope("province", section, doc, title_ids, counts, c)
+        province = resolve_scope("province", section, doc, title_ids, counts, c, most_mentioned)
         return c.rules.capitals.get(province) if province else None
     # 1. the headings the sentence sits under, innermost first
     while section is not None:
@@ -319,13 +361,22 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
             if _level(kb.get(entity_id)) == level:
                 return entity_id
         section = doc.sections[section].parent
-    # 2. the entity of that level the document is most about: its own mentions plus the
-    #    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)
-    votes: Counter[str] = Counter()
+    # 2. the entity of that level the document is most about (the same for every section)
+    if most_mentioned is None:
+        return _most_mentioned(counts).get(level)
+    if not most_mentioned:  # the first call for this document (or a document without places: cheap)
+        most_mentioned.update(_most_mentioned(counts))
+    return most_mentioned.get(level)
+
+
+def _most_mentioned(counts: Counter) -> dict[str, str]:
+    """For each level, the entity of that level with the most mentions: its own plus the
+    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
+    kb = knowledge_base()
+    votes: dict[str, Counter[str]] = {}  # level → candidate → mentions
     for entity_id, n in counts.items():
-        for candidate in (entity_id, *kb.ancestors(entity_id)):
-            if _level(kb.get(candidate)) == level:
-                votes[candidate] += n
-    if votes:
-        return max(votes.items(), key=lambda item: (item[1], item[0]))[0]
-    return None
+        for candidate in (entity_id, *kb.ancestor_chains.get(entity_id, ())):
+            level = _level(kb.get(candidate))
+            if level is not None:
+                votes.setdefault(level, Counter())[candidate] += n
+    return {level: max(by_id.items(), key=lambda item: (item[1], item[0]))[0] for level, by_id in votes.items()}

@@ -47,18 +47,24 @@ class KnowledgeBase:
     entries: dict[str, KBEntry]
     surfaces: dict[str, tuple[str, ...]]  # name or alias → its id
     files: tuple[str, ...]
+    # id → its parent, grandparent, … (built once at load: scope resolution asks for them per document)
+    ancestor_chains: dict[str, tuple[str, ...]]
 
     def get(self, entity_id: str) -> KBEntry | None:
         return self.entries.get(entity_id)
 
     def ancestors(self, entity_id: str) -> list[str]:
-        chain, seen = [], set()
-        entry = self.entries.get(entity_id)
-        while entry and entry.parent and entry.parent not in seen:
-            chain.append(entry.parent)
-            seen.add(entry.parent)
-            entry = self.entries.get(entry.parent)
-        return chain
+        return list(self.ancestor_chains.get(entity_id, ()))
+
+
+def _ancestor_chain(entries: dict[str, KBEntry], entity_id: str) -> tuple[str, ...]:
+    chain, seen = [], set()
+    entry = entries.get(entity_id)
+    while entry and entry.parent and entry.parent not in seen:
+        chain.append(entry.parent)
+        seen.add(entry.parent)
+        entry = entries.get(entry.parent)
+    return tuple(chain)
 
 
 def kb_files() -> list[str]:
@@ -86,4 +92,5 @@ def knowledge_base() -> KnowledgeBase:
                 raise RulesError(f"{where[entry.id]}: {entry.id}: '{surface}' already names {claimed[0]} "
                                  f"({where[claimed[0]]}); a surface must link to one id")
             claimed.append(entry.id)
-    return KnowledgeBase(entries, {s: tuple(ids) for s, ids in surfaces.items()}, tuple(files))
+    chains = {entity_id: _ancestor_chain(entries, entity_id) for entity_id in entries}
+    return KnowledgeBase(entries, {s: tuple(ids) for s, ids in surfaces.items()}, tuple(files), chains)

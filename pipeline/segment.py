@@ -19,10 +19,23 @@ def _jieba():
     return jieba
 
 
+# Strings up to this long are segmented through a cache: the fixed-size windows that
+# word_crosses and the entity recogniser segment (8 and 6 characters) recur across
+# sentences and documents, and segmentation is a pure function of the string.
+SHORT_CHARS = 8
+
+
 def words(text: str, guess_new_words: bool = False) -> list[str]:
     """The words of ``text`` in jieba's precise mode. ``guess_new_words`` turns on jieba's
     HMM, which finds words missing from the dictionary (people's names, 张强)."""
+    if len(text) <= SHORT_CHARS:
+        return list(_short_words(text, guess_new_words))  # a fresh list: callers may change it
     return _jieba().lcut(text, HMM=guess_new_words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _short_words(text: str, guess_new_words: bool) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(text, HMM=guess_new_words))
 
 
 def word_crosses(left: str, right: str, window: int = 4) -> bool:
@@ -51,6 +64,7 @@ def _posseg():
     return jieba.posseg
 
 
+@functools.lru_cache(maxsize=1 << 14)  # asked of short candidate names, which recur
 def is_common_word(text: str) -> bool:
     """True when the dictionary knows ``text`` as one word that is not a person's name
     (全面, 王牌); names it knows (tagged nr) and unknown strings are not common words."""
