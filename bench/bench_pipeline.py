@@ -57,9 +57,9 @@ def child(kind: str, corpus: str, workers: int) -> None:
     if kind == "pipeline":
         from pipeline.cli import main
         from pipeline.process import load_all_rules
-        from pipeline.segment import _jieba
+        from pipeline import segment
 
-        load_all_rules(), _jieba()
+        load_all_rules(), segment.load()
         start, cpu_before = time.perf_counter(), _usage()[1]
         code = main([corpus, "-o", os.devnull, "--workers", str(workers), "--no-progress"])
         assert code in (0, 1), code

@@ -51,11 +51,11 @@ def main() -> int:
 
     import pipeline
     from pipeline.process import load_all_rules
-    from pipeline.segment import _jieba
+    from pipeline import segment
 
     documents = build_documents(int(args.mb * 1_000_000))
     chars = sum(len(d) for d in documents)
-    load_all_rules(), _jieba()
+    load_all_rules(), segment.load()
     times = stage_times(documents)
     total = sum(times.values())
     print(f"{len(documents)} documents, {chars:,} characters: {chars / total:,.0f} chars/s")

@@ -27,11 +27,11 @@ def default_workers() -> int:
 
 def _init_worker() -> None:
     from .process import load_all_rules
-    from .segment import _jieba
+    from . import segment
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
     load_all_rules()
-    _jieba()
+    segment.load()
 
 
 def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,

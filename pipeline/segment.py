@@ -19,6 +19,14 @@ def _jieba():
     return jieba
 
 
+def load() -> None:
+    """Load the segmenter and its part-of-speech tagger now (start-up: a worker's
+    initialiser, a benchmark's warm-up) rather than inside the first document that needs
+    them; the tagger's model alone takes about half a second."""
+    _jieba()
+    _posseg()
+
+
 # Strings up to this long are segmented through a cache: the fixed-size windows that
 # word_crosses and the entity recogniser segment (8 and 6 characters) recur across
 # sentences and documents, and segmentation is a pure function of the string.
