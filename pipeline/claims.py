@@ -248,6 +248,7 @@ def _side_of_range(time: str, clause_before: str) -> str:
     return time
 
 
+@functools.lru_cache(maxsize=4096)  # the same few expressions (2024年, “十四五”) recur on every page
 def _resolve_time(expression: str, pub: int | None) -> str | None:
     for pattern, rule in _compiled().times:
         match = pattern.fullmatch(expression) or pattern.search(expression)
