@@ -381,7 +381,7 @@ class _Subject:
 
 
 class _Context:
-    """Per-document indexes, built once, so the stage stays linear in the document's size."""
+    """Per-document indexes, built once, and per-sentence answers computed when a claim asks."""
 
     def __init__(self, doc: Document):
         self.doc = doc
@@ -393,23 +393,31 @@ class _Context:
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
-        # For each sentence: the latest time and the latest subject stated earlier in its paragraph.
-        self.paragraph_time: list[str | None] = []
-        self.paragraph_subject: list[_Subject | None] = []
-        time = subject = None
-        for index, sentence in enumerate(doc.sentences):
-            if index and doc.sentences[index - 1].paragraph != sentence.paragraph:
-                time = subject = None
-            self.paragraph_time.append(time)
-            self.paragraph_subject.append(subject)
-            time = self.time_of(index) or time
-            subject = _last_subject(sentence, self.mentions.get(index, [])) or subject
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
         if index not in self._times:
             self._times[index] = find_time(self.doc.sentences[index].text, self.pub)
         return self._times[index]
+
+    def paragraph_time(self, index: int) -> str | None:
+        """The time stated last before sentence ``index`` in its paragraph (asked only for
+        sentences with an amount, so most sentences are never searched for a time)."""
+        return next(filter(None, map(self.time_of, self._earlier_in_paragraph(index))), None)
+
+    def paragraph_subject(self, index: int) -> _Subject | None:
+        """The subject stated last before sentence ``index`` in its paragraph."""
+        sentences = self.doc.sentences
+        return next(filter(None, (_last_subject(sentences[i], self.mentions.get(i, []))
+                                  for i in self._earlier_in_paragraph(index))), None)
+
+    def _earlier_in_paragraph(self, index: int):
+        sentences = self.doc.sentences
+        paragraph = sentences[index].paragraph
+        earlier = index - 1
+        while earlier >= 0 and sentences[earlier].paragraph == paragraph:
+            yield earlier
+            earlier -= 1
 
     def inside_a_name(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._span_starts, start) - 1
@@ -460,7 +468,7 @@ def annotate_claims(doc: Document) -> None:
         subject = _speaker_pronoun(text, q_start, sentence, mentions.get(quantity.sentence, []))
         subject = subject or quoted_subject or _subject(
             sentence, quantity, mentions.get(quantity.sentence, []),
-            carried.get(sentence.paragraph) or ctx.paragraph_subject[quantity.sentence],
+            carried.get(sentence.paragraph) or ctx.paragraph_subject(quantity.sentence),
             ctx.section_subjects.get(sentence.section), ctx.default)
         kind, sign = _kind_and_sign(clause_before, quantity)
         modality = _modality(text, q_start)
@@ -496,8 +504,9 @@ def _claim_time(ctx: _Context, index: int, before: str) -> str | None:
     if any(w in before for w in _compiled().rules.present_words):
         return None
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
-    if ctx.paragraph_time[index]:
-        return ctx.paragraph_time[index]
+    carried_time = ctx.paragraph_time(index)
+    if carried_time:
+        return carried_time
     framed = _framing_time(ctx, sentence)
     if framed:
         return framed
