@@ -72,6 +72,7 @@ class ClaimRules(RuleEntry):
     not_subject_levels: list[str]
     scene_openers: list[str]
     speaker_pronouns: list[str]
+    listed_example: str
     not_claims: NotClaims
 
 
@@ -81,7 +82,6 @@ class _Words:
 
     def __init__(self, words: list[str]):
         words = [w for w in words if w]
-        self.words = frozenset(words)
         self._any = regex.compile(alternation(words) if words else "(?!)")
         self._end = regex.compile(f"(?:{alternation(words)})\\Z" if words else "(?!)")
 
@@ -110,8 +110,9 @@ class _Compiled:
     specification: regex.Pattern
     ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
     ratio_second: regex.Pattern
-    base_before: regex.Pattern
-    not_subject_before: regex.Pattern
+    base_before: _Words
+    not_subject_before: _Words
+    listed_example: regex.Pattern
     kind_words: regex.Pattern  # every change and share word, for one scan per clause
     kind_of_word: dict[str, tuple[int, str]]  # word → (rank in the rules' order, kind)
     expected_multi: _Words
@@ -147,8 +148,9 @@ def _compiled() -> _Compiled:
         specification=regex.compile(rules.not_claims.specification_before),
         ratio_first=(regex.compile(nc.ratio_first_before), regex.compile(nc.ratio_first_after)),
         ratio_second=regex.compile(nc.ratio_second_before),
-        base_before=regex.compile(f"(?:{alternation(rules.time_base_words)})$"),
-        not_subject_before=regex.compile(f"(?:{alternation(rules.not_subject_after)})$"),
+        base_before=_Words(rules.time_base_words),
+        not_subject_before=_Words(rules.not_subject_after),
+        listed_example=regex.compile(rules.listed_example),
         kind_words=regex.compile(alternation(rules.change_words + rules.share_words)),
         kind_of_word=_kind_of_word(rules),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
@@ -229,7 +231,7 @@ def _time_expressions(text: str, pub: int | None) -> tuple[_TimeExpression, ...]
     c = _compiled()
     return tuple(
         _TimeExpression(match.start(), match.end(), _resolve_time(match.group(), pub),
-                        bool(c.base_before.search(text[max(0, match.start() - 2) : match.start()])),
+                        c.base_before.ends(text[max(0, match.start() - 2) : match.start()]),
                         text[max(0, match.start() - 1) : match.start()] == "从")
         for match in c.any_time.finditer(text))
 
@@ -279,7 +281,7 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> boo
     clause_after = _CLAUSE_BREAK.split(sentence[q_end:], 1)[0]
     if c.reference_in_clause.within(clause_after):
         return False
-    if c.aspect_nouns_after.starts(after) or quantity.text.endswith(tuple(c.aspect_nouns_after.words)):
+    if c.aspect_nouns_after.starts(after) or c.aspect_nouns_after.ends(quantity.text):
         return False
     if c.definition_words.within(before) or c.definition_words.starts(clause_after):
         return False
@@ -393,6 +395,7 @@ class _Context:
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
+        self._subjects: dict[int, _Subject | None] = {}
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
@@ -405,11 +408,14 @@ class _Context:
         sentences with an amount, so most sentences are never searched for a time)."""
         return next(filter(None, map(self.time_of, self._earlier_in_paragraph(index))), None)
 
+    def subject_of(self, index: int) -> _Subject | None:
+        if index not in self._subjects:
+            self._subjects[index] = _last_subject(self.doc.sentences[index], self.mentions.get(index, []))
+        return self._subjects[index]
+
     def paragraph_subject(self, index: int) -> _Subject | None:
         """The subject stated last before sentence ``index`` in its paragraph."""
-        sentences = self.doc.sentences
-        return next(filter(None, (_last_subject(sentences[i], self.mentions.get(i, []))
-                                  for i in self._earlier_in_paragraph(index))), None)
+        return next(filter(None, map(self.subject_of, self._earlier_in_paragraph(index))), None)
 
     def _earlier_in_paragraph(self, index: int):
         sentences = self.doc.sentences
@@ -626,21 +632,17 @@ def _in_subject_position(text: str, start: int) -> bool:
     if clause_start == 0 and text[:start] in c.rules.scene_openers:
         clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
         return clause_break is not None and clause_break.group() in "，,"
-    if c.not_subject_before.search(text[clause_start:start]):
+    if c.not_subject_before.ends(text[clause_start:start]):
         return False
     prefix = c.any_time.sub("", text[clause_start:start])
     prefix = c.leading.sub("", c.subject_openers.sub("", prefix.strip()))
     return len(prefix) <= c.rules.subject_max_prefix
 
 
-_LISTED_EXAMPLE = regex.compile(r"[^，,；;：:。！？!?、]{0,6}(?:、[^，,；;：:。！？!?、]{1,15})*等"
-                                 r"(?=[上近约逾超]?[0-9零一二两三四五六七八九十百千万几数多]+\p{Han})")
-
-
 def _listed_example(text: str, mention_end: int) -> bool:
     """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
     count are examples of what is counted, not a subject."""
-    return _LISTED_EXAMPLE.match(text, mention_end) is not None
+    return _compiled().listed_example.match(text, mention_end) is not None
 
 
 def _is_comparison_scope(entity_id: str | None) -> bool:

@@ -393,6 +393,13 @@ def _error_items(result: dict, summaries: dict[str, _Summary], gold_entities: di
                                       f'<span class="stage">{esc(stage)}</span> {link}'
                                       f'{f" <small>{esc(note)}</small>" if note else ""}</li>'))
 
+    def add_lines(lines: list[dict], label: str, stage: str, field: str, note) -> None:
+        """Gold-format lines, each linked to the sentence holding its ``field``."""
+        for line in lines:
+            if line["doc"] in summaries:
+                add(line["doc"], label, stage, _sentence_link(summaries[line["doc"]], line[field], line[field]),
+                    note(line))
+
     errors = result["errors"]
     for line in errors["clean"]:
         s = summaries.get(line["doc"])
@@ -405,14 +412,8 @@ def _error_items(result: dict, summaries: dict[str, _Summary], gold_entities: di
             add(line["doc"], "miss", f"clean · {line['action'].replace('_', ' ')}",
                 _sentence_link(s, line["text"], line["text"]), "still in the text")
     q = errors["quantities"]
-    for g in q["missed"]:
-        if g["doc"] in summaries:
-            add(g["doc"], "miss", "quantity", _sentence_link(summaries[g["doc"]], g["text"], g["text"]),
-                f"gold {_amount_of(g)}")
-    for p in q["spurious"]:
-        if p["doc"] in summaries:
-            add(p["doc"], "false positive", "quantity", _sentence_link(summaries[p["doc"]], p["text"], p["text"]),
-                _amount_of(p))
+    add_lines(q["missed"], "miss", "quantity", "text", lambda g: f"gold {_amount_of(g)}")
+    add_lines(q["spurious"], "false positive", "quantity", "text", _amount_of)
     for pair in q["wrong"]:
         p, g = pair["pred"], pair["gold"]
         if p["doc"] in summaries:
@@ -438,14 +439,10 @@ def _error_items(result: dict, summaries: dict[str, _Summary], gold_entities: di
                 else f'<span class="nolink">{esc(entity_id)}</span>')
         add(doc, "false positive", "entity", link)
     c = errors["claims"]
-    for g in c["missed"]:
-        if g["doc"] in summaries:
-            add(g["doc"], "miss", "claim", _sentence_link(summaries[g["doc"]], g["quantity"], g["quantity"]),
-                f"gold: {g.get('subject')} · {g.get('indicator')} · {_amount_of(g)} · {g.get('time') or 'no time'}")
-    for p in c["spurious"]:
-        if p["doc"] in summaries:
-            add(p["doc"], "false positive", "claim", _sentence_link(summaries[p["doc"]], p["quantity"], p["quantity"]),
-                f"{p.get('subject')} · {p.get('indicator')} · {_amount_of(p)}")
+    add_lines(c["missed"], "miss", "claim", "quantity",
+              lambda g: f"gold: {g.get('subject')} · {g.get('indicator')} · {_amount_of(g)} · {g.get('time') or 'no time'}")
+    add_lines(c["spurious"], "false positive", "claim", "quantity",
+              lambda p: f"{p.get('subject')} · {p.get('indicator')} · {_amount_of(p)}")
     for pair in c["not_strict"]:
         p, g = pair["pred"], pair["gold"]
         if p["doc"] in summaries:

@@ -154,7 +154,7 @@ def score_quantities(pred: list[dict], gold: list[dict]):
     errors = {"missed": [], "spurious": [], "wrong": []}
     key = lambda r: (r["doc"], norm(r["text"]))  # noqa: E731
     pg, gg = _group(pred, key), _group(gold, key)
-    for k in set(pg) | set(gg):
+    for k in sorted(set(pg) | set(gg)):  # sorted: error lists in the same order on every run
         ps, gs = pg.get(k, []), gg.get(k, [])
         c = counts[k[0]]
         c.pred += len(ps)
@@ -209,7 +209,7 @@ def score_claims(pred: list[dict], gold: list[dict]):
                 "time": norm(p.get("time")) == norm(g.get("time")),
                 "indicator": indicator_right(p.get("indicator"), g.get("indicator"))}
 
-    for k in set(pg) | set(gg):
+    for k in sorted(set(pg) | set(gg)):  # sorted: error lists in the same order on every run
         ps, gs = pg.get(k, []), gg.get(k, [])
         doc = k[0]
         for c in (lenient[doc], strict[doc]):

@@ -95,14 +95,21 @@ def test_region_scope_word_as_subject():
     assert (claim.subject, claim.subject_id) == ("全区", "adm:150000")
 
 
-def test_nearest_clause_subject_in_a_list_of_clauses():
-    claim = one("2024年，赤峰市工业稳步增长，其中，通辽市工业增加值增长11%。", "11%")
-    assert claim.subject_id == "adm:150500"
+# (text, quantity, subject_id): which mention governs the amount
+SUBJECT_CASES = [
+    ("2024年，赤峰市工业稳步增长，其中，通辽市工业增加值增长11%。", "11%", "adm:150500"),  # nearest clause subject in a list of clauses
+    ("2024年，鄂尔多斯市吸引伊利、蒙牛等12家企业落户。", "12家", "adm:150600"),  # object of a verb is not the subject
+    ("2024年，乌兰察布市引进华为、阿里等8家企业，新增算力2万P。", "2万P", "adm:150900"),  # a group named after a verb leaves the subject alone
+    ("在二连浩特口岸，每天有10趟班列通关。", "10趟", "fac:二连浩特口岸"),  # a scene at the start of a sentence is the subject
+    ("2024年，包头市在二连浩特口岸建成仓库3座。", "3座", "adm:150200"),  # a place after a preposition later in the clause is not the subject
+    ("2024年，赤峰市加快发展。在赤峰市的带动下全盟新建学校4所。", "4所", "adm:150400"),  # a scene without a comma is not a frame
+    ("2024年，赤峰市粮食产量稳定增长。目前，仅松山区的粮食产量就达到30亿斤。", "30亿斤", "adm:150404"),  # a focusing adverb (仅) does not hide the subject
+]
 
 
-def test_object_of_a_verb_is_not_the_subject():
-    claim = one("2024年，鄂尔多斯市吸引伊利、蒙牛等12家企业落户。", "12家")
-    assert claim.subject_id == "adm:150600"
+@pytest.mark.parametrize("text,quantity,subject_id", SUBJECT_CASES, ids=[c[0][:18] for c in SUBJECT_CASES])
+def test_subject(text, quantity, subject_id):
+    assert one(text, quantity).subject_id == subject_id
 
 
 def test_comparison_scope_is_not_the_subject():
@@ -223,26 +230,6 @@ def test_listed_examples_are_never_the_subject():
     assert [c.subject_id for c in found if c.quantity == "20多个"] == ["adm:150000"]
 
 
-def test_a_group_named_after_a_verb_leaves_the_subject_alone():
-    claim = one("2024年，乌兰察布市引进华为、阿里等8家企业，新增算力2万P。", "2万P")
-    assert claim.subject_id == "adm:150900"
-
-
-def test_a_scene_at_the_start_of_a_sentence_is_the_subject():
-    claim = one("在二连浩特口岸，每天有10趟班列通关。", "10趟")
-    assert claim.subject_id == "fac:二连浩特口岸"
-
-
-def test_a_place_after_a_preposition_later_in_the_clause_is_not_the_subject():
-    claim = one("2024年，包头市在二连浩特口岸建成仓库3座。", "3座")
-    assert claim.subject_id == "adm:150200"
-
-
-def test_a_scene_without_a_comma_is_not_a_frame():
-    claim = one("2024年，赤峰市加快发展。在赤峰市的带动下全盟新建学校4所。", "4所")
-    assert claim.subject_id == "adm:150400"
-
-
 def test_recent_years_are_a_framing_duration():
     found = claims("近两年，包头市新建学校30所。")
     assert [c.quantity for c in found] == ["30所"]
@@ -280,7 +267,3 @@ def test_an_amount_per_period_is_still_a_claim():
     assert one("2024年，赤峰市每年节约标煤50万吨。", "50万吨").kind == "change"
     assert one("在满洲里口岸，平均每天有8趟班列通关。", "8趟").subject_id == "fac:满洲里口岸"
 
-
-def test_a_focusing_adverb_does_not_hide_the_subject():
-    page = "2024年，赤峰市粮食产量稳定增长。目前，仅松山区的粮食产量就达到30亿斤。"
-    assert one(page, "30亿斤").subject_id == "adm:150404"
