@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .kb import KBEntry, knowledge_base
@@ -75,7 +75,8 @@ class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper 
 @dataclass(frozen=True)
 class _Compiled:
     rules: EntityRules
-    automaton: ahocorasick.Automaton
+    names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
+    name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     scope: dict[str, str]
     org_re: regex.Pattern
     person_role_re: regex.Pattern
@@ -84,7 +85,8 @@ class _Compiled:
     role_re: regex.Pattern
     surname_re: regex.Pattern
     surname_starts: tuple[str, ...]
-    cues: ahocorasick.Automaton
+    cues: ahocorasick_rs.AhoCorasick  # every occurrence, overlapping
+    cue_values: tuple[frozenset[str], ...]  # the kinds of each cue word
     street_suffixes: tuple[str, ...]
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
@@ -97,14 +99,13 @@ def _compiled() -> _Compiled:
     rules = load_fields("entities.yaml", EntityRules)
     scope = {w.surface: w.level for w in load_entries("entities.yaml", "scope_words", ScopeWord)}
     kb = knowledge_base()
-    automaton = ahocorasick.Automaton()
+    names: dict[str, tuple[str, str, object]] = {}
     for surface, ids in kb.surfaces.items():
         if len(surface) >= 2:  # one-character aliases (俄, 蒙) are too ambiguous to match alone
-            automaton.add_word(surface, ("kb", surface, ids))
+            names[surface] = ("kb", surface, ids)
     for surface, level in scope.items():
         if surface not in kb.surfaces:
-            automaton.add_word(surface, ("scope", surface, level))
-    automaton.make_automaton()
+            names[surface] = ("scope", surface, level)
     name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
     surname = f"(?:{alternation(rules.compound_surnames)}|[{rules.surnames}])"
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
@@ -118,13 +119,10 @@ def _compiled() -> _Compiled:
                             ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
         for word in cue_words:
             cue_kinds.setdefault(word, set()).add(kind)
-    cues = ahocorasick.Automaton()
-    for word, kinds in cue_kinds.items():
-        cues.add_word(word, frozenset(kinds))
-    cues.make_automaton()
     return _Compiled(
         rules=rules,
-        automaton=automaton,
+        names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+        name_values=tuple(names.values()),
         scope=scope,
         org_re=regex.compile(alternation(rules.org_suffixes)),
         person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
@@ -133,7 +131,8 @@ def _compiled() -> _Compiled:
         role_re=regex.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
-        cues=cues,
+        cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
+        cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(rules.org_left_boundaries),
@@ -151,17 +150,17 @@ def find_mentions(text: str) -> list[Found]:
     """Mentions in one sentence, left to right, without overlaps (scope words unresolved)."""
     c = _compiled()
     found: list[Found] = []
-    for end, (kind, surface, payload) in c.automaton.iter_long(text):
-        start = end - len(surface) + 1
-        after = text[end + 1 : end + 3]
+    for pattern, start, end in c.names.find_matches_as_indexes(text):
+        kind, surface, payload = c.name_values[pattern]
+        after = text[end : end + 2]
         if kind == "scope":
             if after[:1] and after[0] in c.rules.scope_not_before:
                 continue
-            found.append(Found(start, end + 1, surface, "scope", level=payload))
+            found.append(Found(start, end, surface, "scope", level=payload))
             continue
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
-        found.append(Found(start, end + 1, surface, "kb", ids=payload))
+        found.append(Found(start, end, surface, "kb", ids=payload))
     cues = _cue_kinds(text, c)
     if "org" in cues:
         found += _organisations(text, found, c)
@@ -239,8 +238,8 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
 def _cue_kinds(text: str, c: _Compiled) -> set[str]:
     """Which kinds of cue word (org, role, verb, title, determiner) occur in ``text``."""
     kinds: set[str] = set()
-    for _, word_kinds in c.cues.iter(text):
-        kinds |= word_kinds
+    for pattern, _, _ in c.cues.find_matches_as_indexes(text, overlapping=True):
+        kinds |= c.cue_values[pattern]
     return kinds
 
 
