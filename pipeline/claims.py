@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Claim, Document, Quantity, Sentence
+from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import words
 
@@ -453,7 +453,7 @@ def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
     ctx = _Context(doc)
     mentions = ctx.mentions
-    claims: list[Claim] = []
+    claims: list[dict] = []  # Claim fields, validated together at the end
     carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
     for index, quantity in enumerate(doc.quantities):
         sentence = doc.sentences[quantity.sentence]
@@ -489,14 +489,14 @@ def annotate_claims(doc: Document) -> None:
         if sign < 0:
             value = -value if value is not None else None
             low, high = (-high if high is not None else None), (-low if low is not None else None)
-        claims.append(Claim(
-            sentence=quantity.sentence, subject=subject.text, subject_id=subject.id,
-            indicator=_indicator(clause_before, subject.text, text[q_end:]),
-            quantity=quantity.text, quantity_index=index, value=value, low=low, high=high,
-            unit=quantity.unit, qualifier=quantity.qualifier, kind=kind, time=time,
-            modality=modality))
+        claims.append({
+            "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
+            "indicator": _indicator(clause_before, subject.text, text[q_end:]),
+            "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
+            "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
+            "modality": modality})
         carried[sentence.paragraph] = subject
-    doc.claims = claims
+    doc.claims = records(Claim, claims)
 
 
 def _claim_time(ctx: _Context, index: int, before: str) -> str | None:

@@ -21,7 +21,7 @@ import ahocorasick_rs
 import regex
 
 from .kb import KBEntry, knowledge_base
-from .model import Document, Entity, Mention
+from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import is_common_word, word_crosses, words
 
@@ -292,7 +292,7 @@ def annotate_entities(doc: Document) -> None:
             if m.kind != "scope" and len(m.ids) == 1:
                 counts[m.ids[0]] += 1
     title_ids = _section_title_ids(doc, per_sentence)
-    entities: dict[str, Entity] = {}
+    entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned: dict[str, str] = {}  # level → the document-wide fallback of resolve_scope
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
@@ -315,15 +315,16 @@ def annotate_entities(doc: Document) -> None:
             entry = kb.get(entity_id)
             entity = entities.get(entity_id)
             if entity is None:
-                entity = entities[entity_id] = Entity(id=entity_id, name=entry.name if entry else m.text,
-                                                      type=entry.type if entry else _type_of(m), mentions=[])
-            entity.mentions.append(Mention(start=sentence.start + m.start, end=sentence.start + m.end, text=m.text))
-            if (entity.type in ("ORG", "FAC") and m.kind != "anaphor"
-                    and (m.text.endswith(c.anaphor_heads) or entity.name.endswith(c.anaphor_heads))):
+                entity = entities[entity_id] = {"id": entity_id, "name": entry.name if entry else m.text,
+                                                "type": entry.type if entry else _type_of(m), "mentions": []}
+            entity["mentions"].append({"start": sentence.start + m.start, "end": sentence.start + m.end, "text": m.text})
+            name = entity["name"]
+            if (entity["type"] in ("ORG", "FAC") and m.kind != "anaphor"
+                    and (m.text.endswith(c.anaphor_heads) or name.endswith(c.anaphor_heads))):
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
-                    if m.text.endswith(head) or entity.name.endswith(head):
+                    if m.text.endswith(head) or name.endswith(head):
                         latest_by_head[head] = entity_id
-    doc.entities = sorted(entities.values(), key=lambda e: e.mentions[0].start)
+    doc.entities = records(Entity, sorted(entities.values(), key=lambda e: e["mentions"][0]["start"]))
 
 
 def _type_of(found: Found) -> str:

@@ -8,9 +8,10 @@ a concatenation of slices of the decoded input; ``Document.segments`` records th
 from __future__ import annotations
 
 import bisect
-from typing import Literal
+import functools
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 SCHEMA_VERSION = "1"
 
@@ -149,3 +150,18 @@ class Document(Model):
             return offset
         seg = self.segments[i]
         return seg.raw_start + min(offset - seg.start, seg.length)
+
+
+M = TypeVar("M", bound=Model)
+
+
+@functools.cache
+def _list_of(cls: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[cls])
+
+
+def records(cls: type[M], rows: list[dict]) -> list[M]:
+    """``[cls(**row) for row in rows]``, validated in one call into pydantic-core: about half
+    the cost of constructing each model on its own, which the stages do hundreds of times
+    per page."""
+    return _list_of(cls).validate_python(rows)

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import claims, entities, quantities, sentences
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_key
-from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence
+from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import Source, iter_sources
 from .sentences import split_sentences
 
@@ -72,6 +72,10 @@ def build_document(doc: Document, raw: str) -> None:
     doc.metadata = Metadata(datelines=cleaned.datelines, bylines=cleaned.bylines)
     min_repeat = clean_rules().duplicates.min_sentence_chars
     seen_sentences: set[str] = set()
+    # Sentence, Paragraph and Segment fields, validated together at the end (model.records)
+    sentences: list[dict] = []
+    paragraphs: list[dict] = []
+    segments: list[dict] = []
     pieces: list[str] = []
     length = 0
     stack: list[Section] = []
@@ -110,21 +114,20 @@ def build_document(doc: Document, raw: str) -> None:
         if pieces:
             pieces.append("\n")
             length += 1
-        paragraph_index = len(doc.paragraphs)
+        paragraph_index = len(paragraphs)
         paragraph_start = length
-        for number, (start, end) in enumerate(kept):
-            if number and kept[number - 1][1] != start:
-                pass  # a dropped duplicate sentence in between: the gap is not copied
+        heading = para.kind == "heading"
+        for start, end in kept:  # (a dropped duplicate sentence leaves a gap that is not copied)
             text = para.text[start:end]
-            doc.sentences.append(Sentence(start=length, end=length + len(text), text=text,
-                                          paragraph=paragraph_index,
-                                          section=section_id if para.kind != "heading" else section_id,
-                                          section_path=path, heading=para.kind == "heading"))
-            _add_segments(doc.segments, para.pieces, start, end, length)
+            sentences.append({"start": length, "end": length + len(text), "text": text, "paragraph": paragraph_index,
+                              "section": section_id, "section_path": path, "heading": heading})
+            _add_segments(segments, para.pieces, start, end, length)
             pieces.append(text)
             length += len(text)
-        doc.paragraphs.append(Paragraph(start=paragraph_start, end=length, section=section_id,
-                                        heading=para.kind == "heading"))
+        paragraphs.append({"start": paragraph_start, "end": length, "section": section_id, "heading": heading})
+    doc.sentences = records(Sentence, sentences)
+    doc.paragraphs = records(Paragraph, paragraphs)
+    doc.segments = records(Segment, segments)
     doc.text = "".join(pieces)
     doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
 
@@ -137,18 +140,18 @@ def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:
     return pieces[-1][1]
 
 
-def _add_segments(segments: list[Segment], pieces: list[tuple[int, int]], start: int, end: int,
+def _add_segments(segments: list[dict], pieces: list[tuple[int, int]], start: int, end: int,
                   clean_start: int) -> None:
     """Map paragraph-local [start, end) (over the concatenated pieces) to raw slices."""
     if len(pieces) == 1:  # the common case: one raw slice, no paragraph join
         if start < end:
-            segments.append(Segment(start=clean_start, raw_start=pieces[0][0] + start, length=end - start))
+            segments.append({"start": clean_start, "raw_start": pieces[0][0] + start, "length": end - start})
         return
     local = 0
     for raw_start, raw_end in pieces:
         size = raw_end - raw_start
         lo, hi = max(start, local), min(end, local + size)
         if lo < hi:
-            segments.append(Segment(start=clean_start + (lo - start), raw_start=raw_start + (lo - local),
-                                    length=hi - lo))
+            segments.append({"start": clean_start + (lo - start), "raw_start": raw_start + (lo - local),
+                             "length": hi - lo})
         local += size

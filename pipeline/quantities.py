@@ -22,7 +22,7 @@ from typing import Literal
 import regex
 from pydantic import Field
 
-from .model import Document, Quantity
+from .model import Document, Quantity, records
 from .numbers import NUMERAL_CHARS, numeral_fields, percent_word_spans
 from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
 
@@ -576,8 +576,8 @@ def annotate_quantities(doc: Document) -> None:
     for index, sentence in enumerate(doc.sentences):
         for match in find_quantities(sentence.text):
             r = resolve(match)
-            quantities.append(Quantity(start=sentence.start + match.start, end=sentence.start + match.end,
-                                       text=match.text, value=_float(r.value), low=_float(r.low),
-                                       high=_float(r.high), unit=r.unit, qualifier=r.qualifier,
-                                       dimension=r.dimension, sentence=index))
-    doc.quantities = quantities
+            quantities.append({"start": sentence.start + match.start, "end": sentence.start + match.end,
+                               "text": match.text, "value": _float(r.value), "low": _float(r.low),
+                               "high": _float(r.high), "unit": r.unit, "qualifier": r.qualifier,
+                               "dimension": r.dimension, "sentence": index})
+    doc.quantities = records(Quantity, quantities)
