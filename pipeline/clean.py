@@ -342,8 +342,47 @@ def _not_content_bmp() -> re.Pattern:
                                     for lo, hi in ranges) + "]+")
 
 
+@functools.cache
+def _needs_normalising() -> re.Pattern:
+    """The characters that make NFKC more than a per-character identity for ``content_key``.
+
+    In a text without them, NFKC changes no character that ``content_key`` keeps, and no
+    character combines with or reorders around its neighbours, so the key is the text with
+    its punctuation, symbols and spaces removed. They are: a character NFKC rewrites, unless
+    it and its rewriting are both wholly punctuation, symbols or spaces (，→ , is removed
+    either way); a combining mark, or a character that can be the second of a canonical
+    composition (Hangul vowels and finals, some Indic vowel signs); and anything beyond the
+    Basic Multilingual Plane. (Built once, in about 0.2 s.)
+    """
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul: composed by algorithm
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and decomposition[0] != "<" and " " in decomposition:  # canonical, two characters
+            seconds.add(int(decomposition.split()[1], 16))
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        if (code not in seconds and not unicodedata.combining(char) and not 0xD800 <= code < 0xE000
+                and (normal == char or (_NOT_CONTENT.fullmatch(char) and _NOT_CONTENT.fullmatch(normal)))):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "")
+                                    for lo, hi in ranges) + "\U00010000-\U0010FFFF]")
+
+
 def content_key(text: str) -> str:
     """The text as compared for duplicates: NFKC, without punctuation, symbols and spaces."""
+    if _needs_normalising().search(text) is None:  # most text: one pass instead of four
+        return _not_content_bmp().sub("", text)
+    return _normalised_key(text)
+
+
+def _normalised_key(text: str) -> str:
+    """``content_key`` by its definition, for any text."""
     table, pattern = _starter_decompositions()
     normal = unicodedata.normalize("NFKC", pattern.sub(lambda m: table[m.group()], text))
     not_content = _NOT_CONTENT if _BEYOND_BMP.search(normal) else _not_content_bmp()
@@ -403,3 +442,4 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
 
 def load_rules() -> None:
     clean_rules()
+    _needs_normalising()

@@ -3,11 +3,11 @@ import json
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pipeline
-from pipeline.clean import clean, clean_rules, content_key
+from pipeline.clean import _normalised_key, clean, clean_rules, content_key
 from pipeline.score import evaluate
 from conftest import GOLD
 
@@ -152,6 +152,36 @@ def test_near_duplicates_are_those_every_pair_comparison_finds(bases, edits):
     cleaned = clean("\n\n".join(p + "。" for p in paragraphs) + "\n")
     dropped = [d.text.rstrip("。") for d in cleaned.dropped if d.reason == "near_duplicate"]
     assert dropped == [paragraphs[i] for i in _near_copies_by_brute_force(paragraphs)]
+
+
+# Characters where NFKC is more than an identity: full-width forms, compatibility symbols,
+# combining marks (e + ◌́ → é, か + ◌゙ → が), Hangul jamo, Tamil and Sinhala vowel signs that
+# compose with the letter before them, and characters beyond the Basic Multilingual Plane.
+_NORMALISATION_TRAPS = ("中文内容的数据，。、：；！？“”（）《》—…·　 \t"
+                        "ＡＢｃ０１２％＋℃㎡①½ﬁ"
+                        "eéa\u0301\u0308\u0338\u0359\u0334<=か\u3099\u309aハ\uff9e"
+                        "\u1100\u1161\u11a8가"
+                        "\u0b92\u0bd7\u0bc6\u0bbe\u0dd9\u0dca\u0dcf"
+                        "\U00020000\U0001d15f\U0001F600")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(_NORMALISATION_TRAPS), max_size=20) | st.text(max_size=20))
+@example("\u0b92\u0bd7")  # ஒ + ௗ compose to ஔ: the second is not a combining mark
+@example("\u1100\u1161\u11a8")  # Hangul jamo compose to 각
+@example("，\u0301")  # a combining mark after punctuation
+@example("a\u0359\u0334")  # combining marks out of canonical order (below 220, overlay 1)
+@example("e\u0301，")
+@example("\U0001d15f")  # beyond the BMP
+def test_the_content_key_shortcut_agrees_with_nfkc(text):
+    """Most text takes the one-pass key; any text must get the key NFKC defines."""
+    assert content_key(text) == _normalised_key(text)
+
+
+def test_the_content_key_ignores_width_punctuation_and_composition():
+    assert content_key("ＧＤＰ增长５％，达到１２０亿元。") == content_key("GDP增长5%达到120亿元")
+    assert content_key("cafe\u0301，咖啡") == content_key("café咖啡") == "café咖啡"
+    assert content_key("一、二。三") == "一二三"
 
 
 def test_a_repeated_sentence_inside_a_paragraph_is_dropped():
