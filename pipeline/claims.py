@@ -81,18 +81,17 @@ class _Words:
     does a text contain, start with or end with one of the words?"""
 
     def __init__(self, words: list[str]):
-        words = [w for w in words if w]
-        self._any = regex.compile(alternation(words) if words else "(?!)")
-        self._end = regex.compile(f"(?:{alternation(words)})\\Z" if words else "(?!)")
+        self._words = tuple(w for w in words if w)  # str.startswith/endswith take a tuple
+        self._any = regex.compile(alternation(self._words) if self._words else "(?!)")
 
     def within(self, text: str) -> bool:
         return self._any.search(text) is not None
 
     def starts(self, text: str, position: int = 0) -> bool:
-        return self._any.match(text, position) is not None
+        return text.startswith(self._words, position)
 
     def ends(self, text: str) -> bool:
-        return self._end.search(text) is not None
+        return text.endswith(self._words)
 
 
 @dataclass(frozen=True)
