@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .emit import GOLD_FILES, atomic_writer, claim_rows, dumps, gold_records, resumable_writer
+from .emit import GOLD_FILES, atomic_writer, claim_rows, document_json, dumps, gold_records, resumable_writer
 from .model import Document
 from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source
@@ -109,17 +109,19 @@ def _positive(value: str) -> int:
     return number
 
 
-def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str], dict[str, str], str | None]:
-    """One document, processed and serialised (in a worker): (id, errors, text per output,
-    and the document itself as JSON when the main process needs it for the review pages)."""
+def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str], dict[str, bytes], bytes | None]:
+    """One document, processed and serialised (in a worker): (id, errors, UTF-8 lines per
+    output, and the document itself as JSON when the main process needs it for the review
+    pages)."""
     doc = process_source(source)
-    whole = doc.model_dump_json() if keep else None
+    whole = document_json(doc) if keep else None
     if emit == "gold":
-        chunks = {name: "".join(dumps(line) + "\n" for line in lines) for name, lines in gold_records(doc).items()}
+        chunks = {name: "".join(dumps(line) + "\n" for line in lines).encode()
+                  for name, lines in gold_records(doc).items()}
     elif emit == "claims":
-        chunks = {"": "".join(dumps(row) + "\n" for row in claim_rows(doc))}
+        chunks = {"": "".join(dumps(row) + "\n" for row in claim_rows(doc)).encode()}
     else:
-        chunks = {"": (whole or doc.model_dump_json()) + "\n"}
+        chunks = {"": (whole or document_json(doc)) + b"\n"}
     return doc.id, doc.errors, chunks, whole
 
 
@@ -130,14 +132,15 @@ def run(args: argparse.Namespace, input_count: int) -> int:
     with ExitStack() as stack:
         if args.emit == "gold":
             folder = Path(args.output)
-            outs = {name: stack.enter_context(atomic_writer(folder / f"{name}.jsonl")) for name in GOLD_FILES}
+            outs = {name: stack.enter_context(atomic_writer(folder / f"{name}.jsonl", binary=True))
+                    for name in GOLD_FILES}
         elif args.output:
             claims = args.emit == "claims"
             out, done = stack.enter_context(resumable_writer(Path(args.output), args.resume,
                                                              key="doc" if claims else "id", whole_groups=claims))
             outs = {"": out}
         else:
-            outs = {"": sys.stdout}
+            outs = {"": sys.stdout.buffer}
         bar = None
         if show_progress:
             from tqdm import tqdm

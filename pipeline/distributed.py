@@ -79,12 +79,15 @@ def bag_of_inputs(inputs: list[str], partitions: int | None = None) -> db.Bag:
 
 def _write(items: Iterable[Source | dict | str], names: list[str]) -> list[int]:
     """Process one partition and write it, streaming, to a temporary file renamed into place."""
+    from .emit import document_json
+    from .process import process_source
+
     (path,) = names
     tmp = f"{path}.tmp{os.getpid()}"
     count = 0
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for line in _render(items):
-            handle.write(line)
+    with open(tmp, "wb") as handle:
+        for source in _sources(items):
+            handle.write(document_json(process_source(source)) + b"\n")
             count += 1
     os.replace(tmp, path)
     return [count]

@@ -9,13 +9,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from pydantic import TypeAdapter
+
 from .model import Document
 
 GOLD_FILES = ("sentences", "quantities", "entities", "claims")
 
 
+_DOCUMENT = TypeAdapter(Document)
+
+
 def dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_json(doc: Document) -> bytes:
+    """``doc.model_dump_json()`` as the UTF-8 bytes pydantic-core writes: the same text,
+    without decoding it to ``str`` only to encode it again for the file (or the pipe from a
+    worker process). A document's JSON is several times the size of its page."""
+    return _DOCUMENT.dump_json(doc)
 
 
 def _amount(obj) -> dict:
@@ -58,11 +70,12 @@ def claim_rows(doc: Document) -> Iterator[dict]:
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """Write ``path`` through a temporary file renamed into place: never half a file."""
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
+    """Write ``path`` through a temporary file renamed into place: never half a file.
+    Text is written as UTF-8; with ``binary``, the caller writes bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile("wb" if binary else "w", encoding=None if binary else "utf-8",
+                                         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:
         with handle:
             yield handle
@@ -78,10 +91,10 @@ def partial_path(path: Path) -> Path:
 
 @contextmanager
 def resumable_writer(path: Path, resume: bool = False, key: str = "id",
-                     whole_groups: bool = False) -> Iterator[tuple[IO[str], set[str]]]:
+                     whole_groups: bool = False) -> Iterator[tuple[IO[bytes], set[str]]]:
     """Write ``path`` through ``path.partial``, renamed into place at the end.
 
-    Yields ``(handle, done)``. The caller flushes after each record, so a killed run leaves
+    Yields ``(handle, done)``: a binary handle, for UTF-8 lines. The caller flushes after each record, so a killed run leaves
     ``path.partial`` holding every record it finished. With ``resume``, ``done`` holds the
     ``key`` of every complete record already in ``path`` (an earlier, finished run) or in
     ``path.partial`` (an interrupted run); those records are kept, and new ones are appended
@@ -91,7 +104,7 @@ def resumable_writer(path: Path, resume: bool = False, key: str = "id",
     half written. A target that is not a regular file (/dev/null, a pipe) is written directly.
     """
     if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8") as handle:
+        with path.open("wb") as handle:
             yield handle, set()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +122,7 @@ def resumable_writer(path: Path, resume: bool = False, key: str = "id",
                         out.write(line)
                         done.add(record_key)
         os.replace(merged, partial)
-    with partial.open("a" if resume else "w", encoding="utf-8") as handle:
+    with partial.open("ab" if resume else "wb") as handle:
         yield handle, done
     os.replace(partial, path)
 

@@ -100,7 +100,7 @@ def test_resume_of_claims_drops_the_last_document_of_the_partial(tmp_path):
         '{"doc": "a", "n": 1}\n{"doc": "a", "n": 2}\n{"doc": "b", "n": 1}\n{"doc": "b", "n"', encoding="utf-8")
     with resumable_writer(out, resume=True, key="doc", whole_groups=True) as (handle, done):
         assert done == {"a"}  # b may have lost lines: it is done again
-        handle.write('{"doc": "b", "n": 1}\n')
+        handle.write(b'{"doc": "b", "n": 1}\n')
     assert out.read_text(encoding="utf-8").splitlines() == [
         '{"doc": "a", "n": 1}', '{"doc": "a", "n": 2}', '{"doc": "b", "n": 1}']
 
