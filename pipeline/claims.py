@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -214,8 +215,7 @@ def find_time(text: str, pub: int | None, before: int | None = None, until: int 
     return found
 
 
-@dataclass(frozen=True)
-class _TimeExpression:
+class _TimeExpression(NamedTuple):
     start: int
     end: int
     value: str | None

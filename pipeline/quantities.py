@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import regex
 from pydantic import Field
@@ -212,8 +212,7 @@ def load_rules() -> None:
 ONE = Fraction(1)
 
 
-@dataclass(frozen=True)
-class QuantityMatch:
+class QuantityMatch(NamedTuple):  # immutable; built per amount, several times faster than a frozen dataclass
     """An extracted amount: the span and the parts it was built from (no values yet)."""
 
     start: int
@@ -539,8 +538,7 @@ def _bare_noun_count(amount: _Amount, text: str, pos: int, t: Tables, inner: boo
 # ---------------------------------------------------------------------------- resolution
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     value: Fraction | None
     low: Fraction | None
     high: Fraction | None
