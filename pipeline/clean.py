@@ -332,14 +332,18 @@ def _not_content_bmp() -> re.Pattern:
     class against a bitmap, twice as fast as ``regex``'s property lookups on Chinese text.
     """
     matched = "".join(_NOT_CONTENT.findall("".join(map(chr, range(0x10000)))))  # ascending
+    return re.compile("[" + _ranges(map(ord, matched)) + "]+")
+
+
+def _ranges(codes) -> str:
+    """Ascending code points as the ranges of an ``re`` character class (without brackets)."""
     ranges: list[list[int]] = []
-    for code in map(ord, matched):
+    for code in codes:
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return re.compile("[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "")
-                                    for lo, hi in ranges) + "]+")
+    return "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges)
 
 
 @functools.cache
@@ -359,19 +363,14 @@ def _needs_normalising() -> re.Pattern:
         decomposition = unicodedata.decomposition(chr(code))
         if decomposition and decomposition[0] != "<" and " " in decomposition:  # canonical, two characters
             seconds.add(int(decomposition.split()[1], 16))
-    ranges: list[list[int]] = []
-    for code in range(0x10000):
+
+    def needs_normalising(code: int) -> bool:
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
-        if (code not in seconds and not unicodedata.combining(char) and not 0xD800 <= code < 0xE000
-                and (normal == char or (_NOT_CONTENT.fullmatch(char) and _NOT_CONTENT.fullmatch(normal)))):
-            continue
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return re.compile("[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "")
-                                    for lo, hi in ranges) + "\U00010000-\U0010FFFF]")
+        return (code in seconds or unicodedata.combining(char) > 0 or 0xD800 <= code < 0xE000
+                or not (normal == char or (_NOT_CONTENT.fullmatch(char) and _NOT_CONTENT.fullmatch(normal))))
+
+    return re.compile("[" + _ranges(filter(needs_normalising, range(0x10000))) + "\U00010000-\U0010FFFF]")
 
 
 def content_key(text: str) -> str:
