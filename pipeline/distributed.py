@@ -48,15 +48,17 @@ def _sources(items: Iterable[Source | dict | str]) -> Iterator[Source]:
                 yield Source(doc_id, str(item.get("source") or doc_id), text=text, encoding="utf-8")
 
 
-def _render(items: Iterable[Source | dict | str]) -> Iterator[str]:
+def _render(items: Iterable[Source | dict | str]) -> Iterator[bytes]:
+    """One JSON line per document, as the UTF-8 bytes ``python -m pipeline`` writes."""
+    from .emit import document_json
     from .process import process_source
 
     for source in _sources(items):
-        yield process_source(source).model_dump_json() + "\n"
+        yield document_json(process_source(source)) + b"\n"
 
 
 def _render_list(items: Iterable[Source | dict | str]) -> list[str]:
-    return list(_render(items))
+    return [line.decode() for line in _render(items)]
 
 
 def process_bag(bag: db.Bag) -> db.Bag:
@@ -79,15 +81,12 @@ def bag_of_inputs(inputs: list[str], partitions: int | None = None) -> db.Bag:
 
 def _write(items: Iterable[Source | dict | str], names: list[str]) -> list[int]:
     """Process one partition and write it, streaming, to a temporary file renamed into place."""
-    from .emit import document_json
-    from .process import process_source
-
     (path,) = names
     tmp = f"{path}.tmp{os.getpid()}"
     count = 0
     with open(tmp, "wb") as handle:
-        for source in _sources(items):
-            handle.write(document_json(process_source(source)) + b"\n")
+        for line in _render(items):
+            handle.write(line)
             count += 1
     os.replace(tmp, path)
     return [count]

@@ -333,13 +333,6 @@ def test_malformed_entry_names_file_and_line(kb_dir):
     assert "bad.yaml:4:" in message and "alias" in message
 
 
-def test_bad_id_and_type_name_file_and_line(kb_dir):
-    (kb_dir / "bad.yaml").write_text(
-        "entities:\n" + GOOD + '  - {id: "adm:1502", name: 包头市, type: CITY, source: x}\n', encoding="utf-8")
-    with pytest.raises(RulesError, match=r"bad\.yaml:3: .*id.*type|bad\.yaml:3: .*type.*id"):
-        knowledge_base()
-
-
 def test_repeated_id_names_both_files(kb_dir):
     (kb_dir / "a.yaml").write_text("entities:\n" + GOOD, encoding="utf-8")
     (kb_dir / "b.yaml").write_text("entities:\n" + GOOD, encoding="utf-8")
@@ -347,17 +340,15 @@ def test_repeated_id_names_both_files(kb_dir):
         knowledge_base()
 
 
-def test_unknown_parent_is_an_error(kb_dir):
-    (kb_dir / "a.yaml").write_text(
-        "entities:\n" + GOOD + '  - {id: "loc:乌兰巴托", name: 乌兰巴托, type: GPE, parent: "iso:MN", source: x}\n',
-        encoding="utf-8")
-    with pytest.raises(RulesError, match=r"a\.yaml.*iso:MN"):
-        knowledge_base()
-
-
-def test_a_surface_claimed_by_two_entries_is_an_error(kb_dir):
-    (kb_dir / "a.yaml").write_text(
-        "entities:\n" + GOOD + '  - {id: "org:中国电信", name: 中国电信集团有限公司, type: ORG, aliases: [中国], source: x}\n',
-        encoding="utf-8")
-    with pytest.raises(RulesError, match=r"'中国' already names iso:CN"):
+@pytest.mark.parametrize("entry,message", [
+    # an id that does not fit its type, and an unknown type: file and line
+    ('{id: "adm:1502", name: 包头市, type: CITY, source: x}', r"bad\.yaml:3: .*id.*type|bad\.yaml:3: .*type.*id"),
+    # a parent that no entry defines
+    ('{id: "loc:乌兰巴托", name: 乌兰巴托, type: GPE, parent: "iso:MN", source: x}', r"bad\.yaml.*iso:MN"),
+    # a surface that already names another entry
+    ('{id: "org:中国电信", name: 中国电信集团有限公司, type: ORG, aliases: [中国], source: x}', r"'中国' already names iso:CN"),
+], ids=["bad id and type", "unknown parent", "surface claimed twice"])
+def test_a_bad_entry_after_a_good_one_is_an_error(kb_dir, entry, message):
+    (kb_dir / "bad.yaml").write_text("entities:\n" + GOOD + f"  - {entry}\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
         knowledge_base()
