@@ -61,10 +61,9 @@ def child(kind: str, corpus: str, workers: int) -> None:
     cpu_before = 0.0
     if kind == "pipeline":
         from pipeline.cli import main
-        from pipeline.process import load_all_rules
-        from pipeline import segment
+        from pipeline.process import start_up
 
-        load_all_rules(), segment.load()
+        start_up()
         start, cpu_before = time.perf_counter(), _usage()[1]
         code = main([corpus, "-o", os.devnull, "--workers", str(workers), "--no-progress"])
         assert code in (0, 1), code
@@ -87,11 +86,73 @@ def child(kind: str, corpus: str, workers: int) -> None:
         for text in _texts(corpus):
             for _ in jieba.cut(text):
                 pass
+    elif kind == "paired":
+        paired(corpus)
+        return
     else:
         raise SystemExit(f"unknown measurement {kind}")
     seconds = time.perf_counter() - start
     peak, cpu = _usage()
     print(json.dumps({"seconds": seconds, "peak_rss_kb": peak, "cpu_seconds": cpu - cpu_before}))
+
+
+def _chunks(corpus: str, size: int):
+    """The corpus's JSON lines in consecutive chunks of about ``size`` bytes of text."""
+    chunk: list[str] = []
+    filled = 0
+    with open(corpus, encoding="utf-8") as handle:
+        for line in handle:
+            chunk.append(line)
+            filled += len(line.encode("utf-8"))
+            if filled >= size:
+                yield chunk
+                chunk, filled = [], 0
+    if chunk:
+        yield chunk
+
+
+def paired(corpus: str) -> None:
+    """The pipeline (1 worker) and spaCy-jieba in one process, taking turns chunk by chunk.
+
+    Both see the same stretch of time, so a minute in which the machine is slow slows both
+    and the ratio of their totals measures the code, not the minute. The pipeline side is
+    what ``python -m pipeline corpus.jsonl --workers 1`` does per document (read the JSON
+    line, process, serialise, write); the spaCy side is the reference's ``nlp.pipe``."""
+    import spacy
+
+    from pipeline.cli import render
+    from pipeline.process import start_up
+    from pipeline.read import read_jsonl
+
+    start_up()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.make_doc("预热。")
+    sink = open(os.devnull, "wb")
+
+    def run_pipeline(lines: list[str]) -> None:
+        for source in read_jsonl(iter(lines), corpus):
+            sink.write(render(source, "documents")[2][""])
+
+    def run_spacy(lines: list[str]) -> None:
+        for _ in nlp.pipe(json.loads(line)["text"] for line in lines):
+            pass
+
+    totals = {"pipeline": 0.0, "spacy": 0.0}
+    chunk_ratios = []
+    for number, lines in enumerate(_chunks(corpus, PAIRED_CHUNK_BYTES)):
+        seconds = {}
+        turns = [("pipeline", run_pipeline), ("spacy", run_spacy)]
+        for name, run in turns if number % 2 == 0 else reversed(turns):
+            start = time.perf_counter()
+            run(lines)
+            seconds[name] = time.perf_counter() - start
+            totals[name] += seconds[name]
+        chunk_ratios.append(seconds["spacy"] / seconds["pipeline"])
+    print(json.dumps({"seconds": totals, "chunk_ratios": chunk_ratios}))
+
+
+# One turn of the paired run: about a second of work for each side.
+PAIRED_CHUNK_BYTES = 1_000_000
 
 
 # ------------------------------------------------------------------ parent
@@ -145,6 +206,8 @@ def run_variant(mb: float, workers: int, rounds: int, folder: Path) -> dict[str,
             r["chars_per_s"] = chars / r["seconds"]
             rounds_of[label].append(r)
             print(f"  round {number + 1}/{rounds}: {label:38} {r['chars_per_s']:>10,.0f} chars/s", flush=True)
+    print("  paired: pipeline 1 worker and spaCy-jieba in one process, alternating 1 MB chunks", flush=True)
+    pair = measure("paired", corpus)
     corpus.unlink()
     results = {}
     print(f"  {'fastest round of each':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}")
@@ -156,7 +219,16 @@ def run_variant(mb: float, workers: int, rounds: int, folder: Path) -> dict[str,
         print(f"  {label:38} {best['chars_per_s']:>12,.0f} {best['seconds']:>9.1f} {best['cpu_seconds']:>7.1f} "
               f"{best['peak_rss_kb'] / 1024:>7.0f} MB", flush=True)
     one, many, spacy = (results[k]["chars_per_s"] for k in list(runs)[:3])
-    print(f"  ratio pipeline 1 worker / spaCy-jieba   {one / spacy:6.2f}x   (target >= 1.5)")
+    paired_pipeline, paired_spacy = (chars / pair["seconds"][k] for k in ("pipeline", "spacy"))
+    chunk_ratios = sorted(pair["chunk_ratios"])
+    results["paired"] = {"pipeline": paired_pipeline, "spacy": paired_spacy, "ratio": paired_pipeline / paired_spacy,
+                         "chunk_ratios": chunk_ratios}
+    print(f"  paired, {len(chunk_ratios)} chunks: pipeline {paired_pipeline:,.0f} chars/s, "
+          f"spaCy-jieba {paired_spacy:,.0f} chars/s")
+    print(f"  ratio pipeline 1 worker / spaCy-jieba   {paired_pipeline / paired_spacy:6.2f}x   (target >= 1.5; "
+          f"paired run; chunks {chunk_ratios[0]:.2f} to {chunk_ratios[-1]:.2f}, "
+          f"median {chunk_ratios[len(chunk_ratios) // 2]:.2f})")
+    print(f"  the same from the separate runs         {one / spacy:6.2f}x   (fastest round of each)")
     print(f"  ratio all cores / 1 worker              {many / one:6.2f}x   (target >= 1.7 on 2 cores; {workers} workers)")
     print(f"  ratio jieba.cut / spaCy-jieba           {results['jieba.cut']['chars_per_s'] / spacy:6.2f}x")
     if rounds > 1:  # the same ratios round by round: how much of a figure is the machine

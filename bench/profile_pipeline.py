@@ -50,12 +50,11 @@ def main() -> int:
     args = parser.parse_args()
 
     import pipeline
-    from pipeline.process import load_all_rules
-    from pipeline import segment
+    from pipeline.process import start_up
 
     documents = build_documents(int(args.mb * 1_000_000))
     chars = sum(len(d) for d in documents)
-    load_all_rules(), segment.load()
+    start_up()
     times = stage_times(documents)
     total = sum(times.values())
     print(f"{len(documents)} documents, {chars:,} characters: {chars / total:,.0f} chars/s")

@@ -12,7 +12,7 @@ from . import __version__
 from .emit import GOLD_FILES, atomic_writer, claim_rows, document_json, dumps, gold_records, resumable_writer
 from .model import Document
 from .parallel import default_workers, map_ordered
-from .process import load_all_rules, process_source
+from .process import load_all_rules, process_source, start_up
 from .read import InputError, Source, expand_inputs, iter_sources
 from .rules import RulesError
 
@@ -147,6 +147,8 @@ def run(args: argparse.Namespace, input_count: int) -> int:
 
             bar = stack.enter_context(tqdm(total=input_count, initial=min(len(done), input_count), unit="file",
                                            file=sys.stderr, desc="pipeline", dynamic_ncols=True))
+        if (args.workers or default_workers()) == 1:
+            start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done)
         keep = bool(args.html)
         work = functools.partial(render, emit=args.emit, keep=keep)

@@ -26,12 +26,10 @@ def default_workers() -> int:
 
 
 def _init_worker() -> None:
-    from .process import load_all_rules
-    from . import segment
+    from .process import start_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
-    load_all_rules()
-    segment.load()
+    start_up()
 
 
 def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,

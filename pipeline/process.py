@@ -6,10 +6,11 @@ its error on the document and the others still run, so a batch never stops on on
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claims, entities, quantities, sentences
+from . import claims, entities, quantities, segment, sentences
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_key
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
@@ -32,6 +33,22 @@ def load_all_rules() -> None:
     program with its file and line before any document is read."""
     for module in (clean_module, sentences, quantities, entities, claims):
         module.load_rules()
+
+
+def start_up() -> None:
+    """Prepare this process to run the pipeline over many documents: every rule file, the
+    knowledge base and the segmenter loaded now (a worker's initialiser, the CLI's single
+    process, a benchmark's warm-up), and the garbage collector set for the work.
+
+    What start-up built lives as long as the process, so it is frozen out of the cyclic
+    collector, which would otherwise walk all of it on every full collection. A document's
+    own objects are freed by reference counting as soon as it is written, so the young
+    generation is collected every 10,000 net allocations instead of 700: with the default,
+    the collector ran hundreds of times per megabyte and found nothing (3% of the time)."""
+    load_all_rules()
+    segment.load()
+    gc.freeze()
+    gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
 def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
