@@ -183,6 +183,26 @@ def load_rules() -> None:
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?、]")
 
 
+class _Clauses:
+    """Where a sentence's clauses break (，；：。…), found once for all of its amounts."""
+
+    __slots__ = ("_breaks", "_length")
+
+    def __init__(self, text: str):
+        self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+        self._length = len(text)
+
+    def start(self, position: int) -> int:
+        """Where the clause around ``position`` starts: after the last break before it."""
+        i = bisect.bisect_left(self._breaks, position)
+        return self._breaks[i - 1] + 1 if i else 0
+
+    def end(self, position: int) -> int:
+        """Where the clause from ``position`` on ends: at the first break from it on."""
+        i = bisect.bisect_left(self._breaks, position)
+        return self._breaks[i] if i < len(self._breaks) else self._length
+
+
 # ---------------------------------------------------------------------------- time
 
 
@@ -273,11 +293,11 @@ def _resolve_time(expression: str, pub: int | None) -> str | None:
 # ---------------------------------------------------------------------------- claims
 
 
-def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity) -> bool:
+def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clauses: _Clauses | None = None) -> bool:
     """False for the quantities GOLD.md lists as not claims (see rules/claims.yaml)."""
     c = _compiled()
     before, after = sentence[max(0, q_start - 8) : q_start], sentence[q_end : q_end + 3]
-    clause_after = _CLAUSE_BREAK.split(sentence[q_end:], 1)[0]
+    clause_after = sentence[q_end : (clauses or _Clauses(sentence)).end(q_end)]
     if c.reference_in_clause.within(clause_after):
         return False
     if c.aspect_nouns_after.starts(after) or c.aspect_nouns_after.ends(quantity.text):
@@ -394,6 +414,7 @@ class _Context:
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
+        self._clauses: dict[int, _Clauses] = {}
         self._subjects: dict[int, _Subject | None] = {}
         self.leads = self._framing_leads()
 
@@ -401,6 +422,11 @@ class _Context:
         if index not in self._times:
             self._times[index] = find_time(self.doc.sentences[index].text, self.pub)
         return self._times[index]
+
+    def clauses(self, index: int) -> _Clauses:
+        if index not in self._clauses:
+            self._clauses[index] = _Clauses(self.doc.sentences[index].text)
+        return self._clauses[index]
 
     def paragraph_time(self, index: int) -> str | None:
         """The time stated last before sentence ``index`` in its paragraph (asked only for
@@ -450,6 +476,12 @@ class _Context:
 
 def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
+    # The caches by sentence serve one document, whose amounts ask the same sentence for
+    # its times, words and subject positions: emptied here, so that a sentence repeated
+    # from an earlier page costs what any sentence costs (and a benchmark corpus that
+    # reuses sentences measures the real cost).
+    for by_sentence in (_time_expressions, _words_with_ends, _in_subject_position):
+        by_sentence.cache_clear()
     ctx = _Context(doc)
     mentions = ctx.mentions
     claims: list[dict] = []  # Claim fields, validated together at the end
@@ -460,11 +492,11 @@ def annotate_claims(doc: Document) -> None:
             continue
         q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
         text = sentence.text
-        if not is_claim(text, q_start, q_end, quantity) or ctx.inside_a_name(quantity.start, quantity.end):
+        clauses = ctx.clauses(quantity.sentence)
+        if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
             continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
         before = text[:q_start]
-        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
-        clause_before = before[clause_start:]
+        clause_before = before[clauses.start(q_start) :]
         # A sentence that is all quotation names its speaker and scene in the next one.
         following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
         quoted_subject = None
@@ -481,7 +513,7 @@ def annotate_claims(doc: Document) -> None:
             # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
             time = find_time(text, ctx.pub, before=q_start)
         else:
-            time = _claim_time(ctx, quantity.sentence, before)
+            time = _claim_time(ctx, quantity.sentence, q_start, clause_before)
             if time is None and following is not None:
                 time = ctx.time_of(following)
         value, low, high = quantity.value, quantity.low, quantity.high
@@ -498,14 +530,14 @@ def annotate_claims(doc: Document) -> None:
     doc.claims = records(Claim, claims)
 
 
-def _claim_time(ctx: _Context, index: int, before: str) -> str | None:
+def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
     doc, pub = ctx.doc, ctx.pub
     sentence = doc.sentences[index]
-    clause_end = len(before) + len(_CLAUSE_BREAK.split(sentence.text[len(before):], 1)[0])
-    time = find_time(sentence.text, pub, before=len(before)) or find_time(sentence.text, pub, until=clause_end)
+    before = sentence.text[:q_start]
+    time = (find_time(sentence.text, pub, before=q_start)
+            or find_time(sentence.text, pub, until=ctx.clauses(index).end(q_start)))
     if time:
-        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
-        return _side_of_range(time, before[clause_start:])
+        return _side_of_range(time, clause_before)
     if any(w in before for w in _compiled().rules.present_words):
         return None
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
