@@ -415,6 +415,7 @@ class _Context:
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
+        self._candidates: dict[int, _Candidates] = {}
         self._subjects: dict[int, _Subject | None] = {}
         self.leads = self._framing_leads()
 
@@ -427,6 +428,11 @@ class _Context:
         if index not in self._clauses:
             self._clauses[index] = _Clauses(self.doc.sentences[index].text)
         return self._clauses[index]
+
+    def candidates(self, index: int) -> _Candidates:
+        if index not in self._candidates:
+            self._candidates[index] = _candidates(self.doc.sentences[index], self.mentions.get(index, []))
+        return self._candidates[index]
 
     def paragraph_time(self, index: int) -> str | None:
         """The time stated last before sentence ``index`` in its paragraph (asked only for
@@ -504,7 +510,7 @@ def annotate_claims(doc: Document) -> None:
             quoted_subject = _first_subject(doc.sentences[following], mentions.get(following, []))
         subject = _speaker_pronoun(text, q_start, sentence, mentions.get(quantity.sentence, []))
         subject = subject or quoted_subject or _subject(
-            sentence, quantity, mentions.get(quantity.sentence, []),
+            sentence, quantity, ctx.candidates(quantity.sentence),
             carried.get(sentence.paragraph) or ctx.paragraph_subject(quantity.sentence),
             ctx.section_subjects.get(sentence.section), ctx.default)
         kind, sign = _kind_and_sign(clause_before, quantity)
@@ -624,14 +630,27 @@ def _mentions_by_sentence(doc: Document) -> dict[int, list[tuple[int, int, str, 
     return out
 
 
-def _subject(sentence: Sentence, quantity: Quantity, mentions, carried: _Subject | None,
-             section_subject: _Subject | None, default: _Subject | None) -> _Subject:
-    # The nearest mention before the amount that opens its clause: across a list of
-    # clauses (…，其中…，…) the closest governing subject wins.
+class _Candidates(NamedTuple):
+    """A sentence's mentions that may be the subject of its amounts, and those listed as
+    examples of a counted group (which never are)."""
+    usable: list
+    listed: list
+
+
+def _candidates(sentence: Sentence, mentions) -> _Candidates:
     text = sentence.text
     listed = [m for m in mentions if _listed_example(text, m[1] - sentence.start)]
     usable = [m for m in mentions if m[4] != "PERSON" and not _is_comparison_scope(m[3])
               and _in_subject_position(text, m[0] - sentence.start) and m not in listed]
+    return _Candidates(usable, listed)
+
+
+def _subject(sentence: Sentence, quantity: Quantity, candidates: _Candidates, carried: _Subject | None,
+             section_subject: _Subject | None, default: _Subject | None) -> _Subject:
+    # The nearest mention before the amount that opens its clause: across a list of
+    # clauses (…，其中…，…) the closest governing subject wins.
+    text = sentence.text
+    usable, listed = candidates
     before = [m for m in usable if m[1] <= quantity.start]
     counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
                                      and _in_subject_position(text, m[0] - sentence.start) for m in listed)
