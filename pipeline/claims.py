@@ -22,7 +22,7 @@ import regex
 
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
-from .segment import words
+from .segment import runs, words
 
 
 class TimePattern(RuleEntry):
@@ -364,18 +364,21 @@ def _has_marker(sentence: str, q_start: int, longer: _Words, single: frozenset[s
     before = sentence[:q_start]
     if longer.within(before):
         return True
-    return not single.isdisjoint(before) and any(
-        w in single for w, end in _words_with_ends(sentence) if end <= q_start)
-
-
-@functools.lru_cache(maxsize=256)
-def _words_with_ends(sentence: str) -> tuple[tuple[str, int], ...]:
-    """The sentence's words with their end offsets, segmented once for all its amounts."""
-    out, end = [], 0
-    for word in words(sentence):
-        end += len(word)
-        out.append((word, end))
-    return tuple(out)
+    if single.isdisjoint(before):
+        return False
+    for start, run in runs(sentence):  # (only the runs that hold one of the characters are segmented)
+        if start >= q_start:
+            break
+        if single.isdisjoint(run[: q_start - start]):
+            continue
+        end = start
+        for word in words(run):
+            end += len(word)
+            if end > q_start:
+                break
+            if word in single:
+                return True
+    return False
 
 
 def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
@@ -483,10 +486,10 @@ class _Context:
 def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
     # The caches by sentence serve one document, whose amounts ask the same sentence for
-    # its times, words and subject positions: emptied here, so that a sentence repeated
+    # its times and subject positions: emptied here, so that a sentence repeated
     # from an earlier page costs what any sentence costs (and a benchmark corpus that
     # reuses sentences measures the real cost).
-    for by_sentence in (_time_expressions, _words_with_ends, _in_subject_position):
+    for by_sentence in (_time_expressions, _in_subject_position):
         by_sentence.cache_clear()
     ctx = _Context(doc)
     mentions = ctx.mentions

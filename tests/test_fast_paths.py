@@ -45,3 +45,50 @@ def test_content_key_bmp_class_matches_the_property_pattern():
 @given(st.text(st.one_of(_TRICKY, st.characters(min_codepoint=0x10000, max_codepoint=0x1FAFF)), max_size=12))
 def test_content_key_beyond_the_bmp(text):
     assert content_key(text) == reference_key(text)
+
+
+# Han characters (a few common ones, so that dictionary words form, some with Latin letters:
+# A股, T恤, 卡拉OK), Latin letters, digits, the other characters jieba keeps inside a run,
+# punctuation and spaces.
+_SEGMENTER_TEXT = st.text(st.sampled_from(list("中国内蒙古自治区将要重要主要将近计划目标新能源装机万千瓦股恤卡拉") +
+                                          list("AOKTZaz09+#&._%-，。、；：“”（） \n\t")), max_size=30)
+
+
+def _words_in_runs(text: str, words_of) -> list[tuple[int, int]]:
+    """(start, end) of the words that ``words_of`` gives, kept where they fall inside a run."""
+    from pipeline.segment import runs
+
+    inside = {i for start, run in runs(text) for i in range(start, start + len(run))}
+    spans, position = [], 0
+    for word in words_of(text):
+        if position in inside:
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return spans
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_SEGMENTER_TEXT)
+def test_segmenting_run_by_run_gives_the_words_of_the_whole_text(text):
+    from pipeline.segment import runs, words
+
+    def run_by_run(text):
+        out, position = [], 0
+        for start, run in runs(text):
+            out += list(text[position:start])
+            out += words(run)
+            position = start + len(run)
+        return out + list(text[position:])
+
+    assert _words_in_runs(text, run_by_run) == _words_in_runs(text, words)
+
+
+def test_segmenting_run_by_run_on_the_seeds():
+    from pipeline.segment import runs, words
+
+    for path in SEEDS.glob("*.txt"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            whole = _words_in_runs(line, words)
+            by_run = [(start + a, start + b) for start, run in runs(line)
+                      for a, b in _words_in_runs(run, words)]
+            assert by_run == whole
