@@ -283,6 +283,9 @@ def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, lo
                    is_percent="/" in numeral or "分之" in numeral)
 
 
+_HAN = regex.compile(r"\p{Han}")
+
+
 def _match_at(pattern: regex.Pattern, text: str, pos: int) -> str | None:
     m = pattern.match(text, pos)
     return m.group() if m else None
@@ -346,7 +349,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     for word in t.word_re.finditer(text):
         entry = t.word_by_surface[word.group()]
         if entry.guard == "ranking_context" and (
-                not _rank_cue(text, word.start(), t) or regex.match(r"\p{Han}", text[word.end() : word.end() + 1] or "x")):
+                not _rank_cue(text, word.start(), t) or _HAN.match(text, word.end())):
             continue  # 首位女航天员: "the first", not a place in a ranking
         qualifier = (_qualifier_after(text, word.end(), t, None)
                      or _qualifier_before(text, word.start(), t, None)[0] or "=")
@@ -478,7 +481,7 @@ def _rank(amount: _Amount, text: str, t: Tables) -> QuantityMatch | None:
         pass  # 第二大 …: the rank is 第二
     elif text[end : end + 1] and text[end] in t.context.ordinal_classifiers:
         return None  # 第五场, 第1版
-    elif text[end : end + 1] and regex.match(r"\p{Han}", text[end]):
+    elif _HAN.match(text, end):
         return None  # 第一课, 第一重镇: "the first X", not a place in a ranking
     elif not _rank_cue(text, start, t):
         return None
@@ -529,7 +532,7 @@ def _bare_noun_count(amount: _Amount, text: str, pos: int, t: Tables, inner: boo
     if not amount.has_multiplier or amount.value is None or inner:
         return None
     nxt = text[pos : pos + 1]
-    if not nxt or not regex.match(r"\p{Han}", nxt) or nxt in "多余级":
+    if not nxt or not _HAN.match(nxt) or nxt in "多余级":
         return None
     qualifier = _qualifier_before(text, amount.start, t, None)[0] or "="
     return _build(text, amount.start, pos, amount, t.context.bare_noun_count_unit, ONE, "count", qualifier)
