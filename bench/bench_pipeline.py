@@ -1,6 +1,6 @@
 """Throughput and peak memory of the full pipeline, against spaCy and jieba on the same text.
 
-    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora, 3 rounds (~35 min on 2 cores)
+    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora, 3 rounds (~40 min on 2 cores)
     python bench/bench_pipeline.py --variant 20     # one of them
     python bench/bench_pipeline.py --mb 2 --rounds 1   # a quick run on 2 MB
 
@@ -16,6 +16,11 @@ The four runs are repeated in ``--rounds`` rounds, interleaved (the order revers
 round), and each keeps its fastest round: on a shared machine the speed of the same run
 moves by tens of percent from minute to minute, and the fastest round is the closest to what
 the code costs (as ``timeit`` does). Every round's figure is printed too.
+
+The ratio of issue 6, pipeline 1 worker / spaCy-jieba, comes from one more run, paired: the
+pipeline and spaCy-jieba in one process, taking turns on consecutive 1 MB chunks of the
+corpus (the order alternating), so that both meet the same slow and fast minutes of the
+machine; the ratio of their total times is printed with the range of the chunks' ratios.
 
 It prints characters per second, CPU seconds (all processes of the run: on a busy machine,
 CPU seconds of all cores close to those of 1 worker mean the pool itself costs little) and

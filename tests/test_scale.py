@@ -117,3 +117,23 @@ def test_map_documents_gives_the_library_documents_in_order():
 
     parallel = [doc.model_dump_json() for doc in map_documents(iter_sources([str(SEEDS)]), workers=2)]
     assert parallel == [doc.model_dump_json() for doc in pipeline.process_files([SEEDS])]
+
+
+def test_the_paired_benchmark_measures_both_sides_on_every_chunk(tmp_path, monkeypatch):
+    """bench_pipeline's paired run (the ratio of issue 6) runs, and its chunks hold every
+    document of the corpus once."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import bench_pipeline
+
+    corpus = tmp_path / "corpus.jsonl"
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"
+                              for i, t in enumerate(texts * 3)), encoding="utf-8")
+    chunk = sum(len(t.encode("utf-8")) for t in texts)  # about 3 chunks
+    assert sum(len(c) for c in bench_pipeline._chunks(str(corpus), chunk)) == len(texts) * 3
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_pipeline.py"), "--child", "paired",
+                             "--corpus", str(corpus)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["seconds"]["pipeline"] > 0 and measured["seconds"]["spacy"] > 0
+    assert len(measured["chunk_ratios"]) >= 1 and all(r > 0 for r in measured["chunk_ratios"])
