@@ -35,7 +35,6 @@ class _Compiled:
     closer_of: dict[str, str]
     closers: frozenset[str]
     bracket_closers: frozenset[str]  # the closers that pair with an opener
-    brackets: regex.Pattern
 
 
 @functools.cache
@@ -51,7 +50,6 @@ def _compiled() -> _Compiled:
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
         bracket_closers=frozenset(rules.openers_to_closers.values()),
-        brackets=regex.compile(f"[{regex.escape(brackets)}]"),
     )
 
 
@@ -60,16 +58,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     c = _compiled()
     rules = c.rules
     closer_of, closers, terminals = c.closer_of, c.closers, rules.terminals  # locals: read per mark
-    balanced = _balanced(text, c)
+    # One scan finds the marks, brackets included: the bracket check reads them from the list.
+    marks = [(match.start(), match.end(), match.group()) for match in c.marks.finditer(text)]
+    balanced = _balanced(marks, c)
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
     start = position = 0
     n = len(text)
-    for match in c.marks.finditer(text):
-        mark_start, end = match.span()
+    for mark_start, end, mark in marks:
         if mark_start < position:
             continue  # already consumed as part of a sentence end
-        mark = match.group()
         if mark in closer_of and balanced:
             stack.append((closer_of[mark], mark_start))
             continue
@@ -113,16 +111,14 @@ def _starts_new(rest: str) -> bool:
     return not rest[0] in "，,、等的"
 
 
-def _balanced(text: str, c: _Compiled) -> bool:
-    """True when every quotation/bracket opened in the paragraph is closed in order."""
+def _balanced(marks: list[tuple[int, int, str]], c: _Compiled) -> bool:
+    """True when every quotation/bracket opened in the paragraph is closed in order
+    (``marks``: the paragraph's (start, end, mark), brackets among them)."""
     stack: list[str] = []
-    for match in c.brackets.finditer(text):  # only the bracket characters, not every character
-        ch = match.group()
-        if ch in c.closer_of:
-            stack.append(c.closer_of[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-        else:
+    for _, _, mark in marks:
+        if mark in c.closer_of:
+            stack.append(c.closer_of[mark])
+        elif mark in c.bracket_closers and (not stack or stack.pop() != mark):
             return False
     return not stack
 
