@@ -8,6 +8,7 @@ its speaker (“……。”王彩云说), nor at the point of a decimal (1.35).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -30,7 +31,9 @@ class SplittingRules(RuleEntry):
 class _Compiled:
     rules: SplittingRules
     marks: regex.Pattern
+    single_marks: re.Pattern  # ``marks`` without the ellipsis: the same matches in a text without one
     ellipsis: regex.Pattern
+    ellipsis_initials: str
     speaker: regex.Pattern
     closer_of: dict[str, str]
     closers: frozenset[str]
@@ -41,11 +44,14 @@ class _Compiled:
 def _compiled() -> _Compiled:
     rules = load_section("sentences.yaml", "splitting", SplittingRules)
     brackets = "".join(rules.openers_to_closers) + "".join(rules.openers_to_closers.values())
-    marks = regex.escape(rules.terminals + rules.list_separators + "." + brackets)
+    single_marks = rules.terminals + rules.list_separators + "." + brackets
+    ellipsis = regex.compile(rules.ellipsis)
     return _Compiled(
         rules=rules,
-        marks=regex.compile(f"{rules.ellipsis}|[{marks}]"),
-        ellipsis=regex.compile(rules.ellipsis),
+        marks=regex.compile(f"{rules.ellipsis}|[{regex.escape(single_marks)}]"),
+        single_marks=re.compile(f"[{re.escape(single_marks)}]"),
+        ellipsis=ellipsis,
+        ellipsis_initials=_initials(ellipsis),
         speaker=regex.compile(rules.speaker_after_quote),
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
@@ -53,13 +59,20 @@ def _compiled() -> _Compiled:
     )
 
 
+def _initials(pattern: regex.Pattern) -> str:
+    """The characters a match of ``pattern`` can start with: those that are a partial match.
+
+    Only the Basic Multilingual Plane is probed (in 0.1 s): the ellipsis is punctuation,
+    and a test probes every character."""
+    return "".join(char for char in map(chr, range(0x10000)) if pattern.match(char, partial=True))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of one paragraph, white space trimmed."""
     c = _compiled()
     rules = c.rules
     closer_of, closers, terminals = c.closer_of, c.closers, rules.terminals  # locals: read per mark
-    # One scan finds the marks, brackets included: the bracket check reads them from the list.
-    marks = [(match.start(), match.end(), match.group()) for match in c.marks.finditer(text)]
+    marks = _marks(text, c)  # one scan, brackets included: _balanced reads them from the list
     balanced = _balanced(marks, c)
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
@@ -98,12 +111,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         if text[end - 1] in c.closers and c.speaker.match(rest):
             continue  # “……。”王彩云说。 — the quotation and its speaker are one sentence
-        if c.ellipsis.fullmatch(mark) and rest and not _starts_new(rest):
+        if rest and not _starts_new(rest) and c.ellipsis.fullmatch(mark):  # the cheap test first
             continue
         _append(spans, text, start, end)
         start = position = end
     _append(spans, text, start, n)
     return spans
+
+
+def _marks(text: str, c: _Compiled) -> list[tuple[int, int, str]]:
+    """(start, end, mark) of every match of ``c.marks`` in ``text``, in order."""
+    # Most paragraphs hold no ellipsis, and then every mark is a single character, which `re`
+    # finds with a character class at half the cost of `regex` trying the ellipsis first.
+    # (Looking for the characters an ellipsis starts with is far cheaper than either.)
+    if any(char in text for char in c.ellipsis_initials) and c.ellipsis.search(text):
+        pattern = c.marks
+    else:
+        pattern = c.single_marks
+    return [(match.start(), match.end(), match.group()) for match in pattern.finditer(text)]
 
 
 def _starts_new(rest: str) -> bool:
