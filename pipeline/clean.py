@@ -380,6 +380,17 @@ def content_key(text: str) -> str:
     return _normalised_key(text)
 
 
+def content_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """``content_key`` of each slice ``text[start:end]`` (a paragraph's sentences).
+
+    Whether a text needs normalising is a property of its characters, so when the whole
+    text does not, no slice does: one check instead of one per slice."""
+    if _needs_normalising().search(text) is None:
+        strip = _not_content_bmp().sub
+        return [strip("", text[start:end]) for start, end in spans]
+    return [content_key(text[start:end]) for start, end in spans]
+
+
 def _normalised_key(text: str) -> str:
     """``content_key`` by its definition, for any text."""
     table, pattern = _starter_decompositions()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import claims, entities, quantities, segment, sentences
 from . import clean as clean_module
-from .clean import clean, clean_rules, content_key
+from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import Source, iter_sources
 from .sentences import split_sentences
@@ -112,20 +112,18 @@ def build_document(doc: Document, raw: str) -> None:
         section_id = stack[-1].id if stack else None
         path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
         kept: list[tuple[int, int]] = []
-        for start, end in spans:
-            if para.kind == "heading":  # headings repeat legitimately: never compared
+        if para.kind == "heading":  # headings repeat legitimately: never compared
+            kept = spans
+        else:
+            for (start, end), key in zip(spans, content_keys(para.text, spans)):
+                if len(key) >= min_repeat and key in seen_sentences:
+                    raw_start = _raw_at(para.pieces, start)
+                    doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=raw_start,
+                                               raw_end=_raw_at(para.pieces, end - 1) + 1,
+                                               detail="sentence repeats an earlier sentence"))
+                    continue
+                seen_sentences.add(key)
                 kept.append((start, end))
-                continue
-            sentence = para.text[start:end]
-            key = content_key(sentence)
-            if len(key) >= min_repeat and key in seen_sentences:
-                raw_start = _raw_at(para.pieces, start)
-                doc.dropped.append(Dropped(text=sentence, reason="duplicate", raw_start=raw_start,
-                                           raw_end=_raw_at(para.pieces, end - 1) + 1,
-                                           detail="sentence repeats an earlier sentence"))
-                continue
-            seen_sentences.add(key)
-            kept.append((start, end))
         if not kept:
             continue
         if pieces:

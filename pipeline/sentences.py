@@ -8,6 +8,7 @@ its speaker (“……。”王彩云说), nor at the point of a decimal (1.35).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -30,29 +31,40 @@ class SplittingRules(RuleEntry):
 class _Compiled:
     rules: SplittingRules
     marks: regex.Pattern
+    single_marks: re.Pattern  # ``marks`` without the ellipsis: the same matches in a text without one
     ellipsis: regex.Pattern
+    ellipsis_initials: str
     speaker: regex.Pattern
     closer_of: dict[str, str]
     closers: frozenset[str]
     bracket_closers: frozenset[str]  # the closers that pair with an opener
-    brackets: regex.Pattern
 
 
 @functools.cache
 def _compiled() -> _Compiled:
     rules = load_section("sentences.yaml", "splitting", SplittingRules)
     brackets = "".join(rules.openers_to_closers) + "".join(rules.openers_to_closers.values())
-    marks = regex.escape(rules.terminals + rules.list_separators + "." + brackets)
+    single_marks = rules.terminals + rules.list_separators + "." + brackets
+    ellipsis = regex.compile(rules.ellipsis)
     return _Compiled(
         rules=rules,
-        marks=regex.compile(f"{rules.ellipsis}|[{marks}]"),
-        ellipsis=regex.compile(rules.ellipsis),
+        marks=regex.compile(f"{rules.ellipsis}|[{regex.escape(single_marks)}]"),
+        single_marks=re.compile(f"[{re.escape(single_marks)}]"),
+        ellipsis=ellipsis,
+        ellipsis_initials=_initials(ellipsis),
         speaker=regex.compile(rules.speaker_after_quote),
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
         bracket_closers=frozenset(rules.openers_to_closers.values()),
-        brackets=regex.compile(f"[{regex.escape(brackets)}]"),
     )
+
+
+def _initials(pattern: regex.Pattern) -> str:
+    """The characters a match of ``pattern`` can start with: those that are a partial match.
+
+    Only the Basic Multilingual Plane is probed (in 0.1 s): the ellipsis is punctuation,
+    and a test probes every character."""
+    return "".join(char for char in map(chr, range(0x10000)) if pattern.match(char, partial=True))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -60,16 +72,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     c = _compiled()
     rules = c.rules
     closer_of, closers, terminals = c.closer_of, c.closers, rules.terminals  # locals: read per mark
-    balanced = _balanced(text, c)
+    marks = _marks(text, c)  # one scan, brackets included: _balanced reads them from the list
+    balanced = _balanced(marks, c)
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
     start = position = 0
     n = len(text)
-    for match in c.marks.finditer(text):
-        mark_start, end = match.span()
+    for mark_start, end, mark in marks:
         if mark_start < position:
             continue  # already consumed as part of a sentence end
-        mark = match.group()
         if mark in closer_of and balanced:
             stack.append((closer_of[mark], mark_start))
             continue
@@ -100,7 +111,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         if text[end - 1] in c.closers and c.speaker.match(rest):
             continue  # “……。”王彩云说。 — the quotation and its speaker are one sentence
-        if c.ellipsis.fullmatch(mark) and rest and not _starts_new(rest):
+        if rest and not _starts_new(rest) and c.ellipsis.fullmatch(mark):  # the cheap test first
             continue
         _append(spans, text, start, end)
         start = position = end
@@ -108,21 +119,31 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _marks(text: str, c: _Compiled) -> list[tuple[int, int, str]]:
+    """(start, end, mark) of every match of ``c.marks`` in ``text``, in order."""
+    # Most paragraphs hold no ellipsis, and then every mark is a single character, which `re`
+    # finds with a character class at half the cost of `regex` trying the ellipsis first.
+    # (Looking for the characters an ellipsis starts with is far cheaper than either.)
+    if any(char in text for char in c.ellipsis_initials) and c.ellipsis.search(text):
+        pattern = c.marks
+    else:
+        pattern = c.single_marks
+    return [(match.start(), match.end(), match.group()) for match in pattern.finditer(text)]
+
+
 def _starts_new(rest: str) -> bool:
     """After an ellipsis, a new sentence starts unless the text is plainly a continuation."""
     return not rest[0] in "，,、等的"
 
 
-def _balanced(text: str, c: _Compiled) -> bool:
-    """True when every quotation/bracket opened in the paragraph is closed in order."""
+def _balanced(marks: list[tuple[int, int, str]], c: _Compiled) -> bool:
+    """True when every quotation/bracket opened in the paragraph is closed in order
+    (``marks``: the paragraph's (start, end, mark), brackets among them)."""
     stack: list[str] = []
-    for match in c.brackets.finditer(text):  # only the bracket characters, not every character
-        ch = match.group()
-        if ch in c.closer_of:
-            stack.append(c.closer_of[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-        else:
+    for _, _, mark in marks:
+        if mark in c.closer_of:
+            stack.append(c.closer_of[mark])
+        elif mark in c.bracket_closers and (not stack or stack.pop() != mark):
             return False
     return not stack
 

@@ -1,7 +1,9 @@
 """Sentence splitting on sentences written for the tests (none from seeds/)."""
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from pipeline.sentences import split_sentences
+from pipeline.sentences import _compiled, _marks, split_sentences
 
 
 def split(text: str) -> list[str]:
@@ -84,3 +86,26 @@ def test_offsets_cover_text_without_overlap():
 
 def test_case_count():
     assert len(CASES) >= 40
+
+
+# Marks, ellipsis characters (alone, in runs, mixed), digits and text around them.
+_MARK_TEXT = "。！？!?；;.…⋯“”‘’（）()【】「」 1a文字"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(_MARK_TEXT), max_size=30) | st.text(max_size=30))
+@example("1.5元……好.....了...")
+@example("..…⋯.")
+@example("甲。乙")
+def test_the_marks_scan_agrees_with_the_full_pattern(text):
+    """A paragraph without an ellipsis is scanned with the single-character class only."""
+    c = _compiled()
+    assert _marks(text, c) == [(m.start(), m.end(), m.group()) for m in c.marks.finditer(text)]
+
+
+def test_the_ellipsis_initials_are_every_character_an_ellipsis_can_start_with():
+    """``_initials`` probes the Basic Multilingual Plane only: nothing beyond it starts one."""
+    c = _compiled()
+    assert set("….") <= set(c.ellipsis_initials)
+    beyond = (chr(code) for code in range(0x10000, 0x110000))
+    assert not any(c.ellipsis.match(char, partial=True) for char in beyond)
