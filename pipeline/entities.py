@@ -20,7 +20,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
-from .kb import KBEntry, knowledge_base
+from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import is_common_word, word_crosses, words
@@ -85,6 +85,9 @@ class _Compiled:
     role_re: regex.Pattern
     surname_re: regex.Pattern
     surname_starts: tuple[str, ...]
+    # knowledge-base id → (the entity or an ancestor, its level) for each one with a level:
+    # the scope fallback of every document walks them
+    levels_up: dict[str, tuple[tuple[str, str], ...]]
     cues: ahocorasick_rs.AhoCorasick  # every occurrence, overlapping
     cue_values: tuple[frozenset[str], ...]  # the kinds of each cue word
     street_suffixes: tuple[str, ...]
@@ -131,6 +134,7 @@ def _compiled() -> _Compiled:
         role_re=regex.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
+        levels_up=_levels_up(kb),
         cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
         cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
@@ -140,6 +144,14 @@ def _compiled() -> _Compiled:
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
     )
+
+
+def _levels_up(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str], ...]]:
+    levels_up = {}
+    for entity_id in kb.entries:
+        chain = ((candidate, kb.entries[candidate].level) for candidate in (entity_id, *kb.ancestor_chains[entity_id]))
+        levels_up[entity_id] = tuple((candidate, level) for candidate, level in chain if level is not None)
+    return levels_up
 
 
 def load_rules() -> None:
@@ -162,9 +174,11 @@ def find_mentions(text: str) -> list[Found]:
             continue  # 山西路: a street, not the province
         found.append(Found(start, end, surface, "kb", ids=payload))
     cues = _cue_kinds(text, c)
+    if not cues:  # names alone: leftmost-longest matches come left to right, without overlaps
+        return found
     if "org" in cues:
         found += _organisations(text, found, c)
-    if cues & {"role", "verb", "title"}:
+    if not cues.isdisjoint(_PERSON_CUES):
         found += _persons(text, found, cues, c)
     if "determiner" in cues:
         for match in c.anaphor_re.finditer(text):
@@ -177,6 +191,9 @@ def find_mentions(text: str) -> list[Found]:
             continue
         kept.append(f)
     return kept
+
+
+_PERSON_CUES = frozenset({"role", "verb", "title"})
 
 
 def _is_place(ids: tuple[str, ...]) -> bool:
@@ -312,9 +329,9 @@ def annotate_entities(doc: Document) -> None:
                 entity_id = max(m.ids, key=lambda i: (counts[i], i))
             if entity_id is None:
                 continue
-            entry = kb.get(entity_id)
             entity = entities.get(entity_id)
             if entity is None:
+                entry = kb.get(entity_id)
                 entity = entities[entity_id] = {"id": entity_id, "name": entry.name if entry else m.text,
                                                 "type": entry.type if entry else _type_of(m), "mentions": []}
             entity["mentions"].append({"start": sentence.start + m.start, "end": sentence.start + m.end, "text": m.text})
@@ -363,20 +380,18 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
         section = doc.sections[section].parent
     # 2. the entity of that level the document is most about (the same for every section)
     if most_mentioned is None:
-        return _most_mentioned(counts).get(level)
+        return _most_mentioned(counts, c).get(level)
     if not most_mentioned:  # the first call for this document (or a document without places: cheap)
-        most_mentioned.update(_most_mentioned(counts))
+        most_mentioned.update(_most_mentioned(counts, c))
     return most_mentioned.get(level)
 
 
-def _most_mentioned(counts: Counter) -> dict[str, str]:
+def _most_mentioned(counts: Counter, c: _Compiled) -> dict[str, str]:
     """For each level, the entity of that level with the most mentions: its own plus the
     mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
-    kb = knowledge_base()
-    votes: dict[str, Counter[str]] = {}  # level → candidate → mentions
+    votes: dict[str, dict[str, int]] = {}  # level → candidate → mentions
     for entity_id, n in counts.items():
-        for candidate in (entity_id, *kb.ancestor_chains.get(entity_id, ())):
-            level = _level(kb.get(candidate))
-            if level is not None:
-                votes.setdefault(level, Counter())[candidate] += n
+        for candidate, level in c.levels_up.get(entity_id, ()):
+            by_id = votes.setdefault(level, {})
+            by_id[candidate] = by_id.get(candidate, 0) + n
     return {level: max(by_id.items(), key=lambda item: (item[1], item[0]))[0] for level, by_id in votes.items()}
