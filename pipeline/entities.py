@@ -13,6 +13,7 @@ Three recognisers, then one resolver:
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -78,11 +79,13 @@ class _Compiled:
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     scope: dict[str, str]
-    org_re: regex.Pattern
+    # The plain alternations of literal words are compiled with re, not regex: re finds the same
+    # matches (leftmost, first alternative wins) several times faster.
+    org_re: re.Pattern
     person_role_re: regex.Pattern
     person_verb_re: regex.Pattern
     person_title_re: regex.Pattern
-    role_re: regex.Pattern
+    role_re: re.Pattern
     surname_re: regex.Pattern
     surname_starts: tuple[str, ...]
     # knowledge-base id → (the entity or an ancestor, its level) for each one with a level:
@@ -127,11 +130,11 @@ def _compiled() -> _Compiled:
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
         scope=scope,
-        org_re=regex.compile(alternation(rules.org_suffixes)),
+        org_re=re.compile(alternation(rules.org_suffixes)),
         person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
         person_verb_re=regex.compile(f"{clause_start}({short_name})(?:{verbs})"),
         person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
-        role_re=regex.compile(alternation(rules.person_roles)),
+        role_re=re.compile(alternation(rules.person_roles)),
         surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
         levels_up=_levels_up(kb),
@@ -219,6 +222,7 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
 
 
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9（）()·]")
+_DIGITS = re.compile("[0-9]+")
 
 
 def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -> int | None:
@@ -234,7 +238,7 @@ def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -
     position, begin = start, start
     for word in words(run):
         position += len(word)
-        if word in c.boundary_words or regex.fullmatch(r"[0-9]+", word):
+        if word in c.boundary_words or _DIGITS.fullmatch(word):
             begin = position
     # … or at the last place name in it that follows another place or the run's start
     # (呼和浩特市玉泉区…产业园内蒙古精卓羊绒制品有限公司 → 内蒙古精卓…).

@@ -164,6 +164,14 @@ def test_find_mentions_is_longest_first_and_non_overlapping():
     assert [f.text for f in found] == ["包头市", "包头钢铁（集团）有限责任公司"]
 
 
+def test_a_sentence_without_cue_words_keeps_its_name_matches_in_order():
+    # No organisation suffix, role, speech verb, title or determiner: the knowledge-base
+    # names and scope words come straight from the automaton, left to right.
+    found = find_mentions("呼市至包头市的高铁途经包钢厂区和锡盟，全区客流增加。")
+    assert [(f.text, f.start, f.kind) for f in found] == [
+        ("呼市", 0, "kb"), ("包头市", 3, "kb"), ("包钢", 11, "kb"), ("锡盟", 16, "kb"), ("全区", 19, "scope")]
+
+
 def test_case_count():
     total = len(ALIASES) + len(NESTED) + len(TRAPS) + len(UNKNOWN_ORGS) + len(PERSONS) + len(NOT_PERSONS) + 10
     assert total >= 60
