@@ -62,6 +62,15 @@ def _usage() -> tuple[int, float]:
     return max(own.ru_maxrss, workers.ru_maxrss), sum(u.ru_utime + u.ru_stime for u in (own, workers))
 
 
+def _spacy_jieba():
+    """The reference: spaCy's blank Chinese pipeline with the jieba segmenter, warmed up."""
+    import spacy
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.make_doc("预热。")
+    return nlp
+
+
 def child(kind: str, corpus: str, workers: int) -> None:
     cpu_before = 0.0
     if kind == "pipeline":
@@ -73,10 +82,7 @@ def child(kind: str, corpus: str, workers: int) -> None:
         code = main([corpus, "-o", os.devnull, "--workers", str(workers), "--no-progress"])
         assert code in (0, 1), code
     elif kind == "spacy":
-        import spacy
-
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.make_doc("预热。")
+        nlp = _spacy_jieba()
         start, cpu_before = time.perf_counter(), _usage()[1]
         for _ in nlp.pipe(_texts(corpus)):
             pass
@@ -123,15 +129,12 @@ def paired(corpus: str) -> None:
     and the ratio of their totals measures the code, not the minute. The pipeline side is
     what ``python -m pipeline corpus.jsonl --workers 1`` does per document (read the JSON
     line, process, serialise, write); the spaCy side is the reference's ``nlp.pipe``."""
-    import spacy
-
     from pipeline.cli import render
     from pipeline.process import start_up
     from pipeline.read import read_jsonl
 
     start_up()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.make_doc("预热。")
+    nlp = _spacy_jieba()
     sink = open(os.devnull, "wb")
 
     def run_pipeline(lines: list[str]) -> None:

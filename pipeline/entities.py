@@ -315,7 +315,7 @@ def annotate_entities(doc: Document) -> None:
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
-    most_mentioned: dict[str, str] = {}  # level → the document-wide fallback of resolve_scope
+    most_mentioned = _most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
@@ -369,7 +369,8 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
                   counts: Counter, c: _Compiled, most_mentioned: dict[str, str] | None = None) -> str | None:
     """The entity a context word points at, from the sentence's section, else the document.
 
-    ``most_mentioned`` keeps the document-wide answers (all levels) across calls for one document."""
+    ``most_mentioned``: the document-wide answers (``_most_mentioned``), when the caller
+    has them already."""
     kb = knowledge_base()
     if level == "country":
         return c.rules.country_of_provinces
@@ -384,9 +385,7 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
         section = doc.sections[section].parent
     # 2. the entity of that level the document is most about (the same for every section)
     if most_mentioned is None:
-        return _most_mentioned(counts, c).get(level)
-    if not most_mentioned:  # the first call for this document (or a document without places: cheap)
-        most_mentioned.update(_most_mentioned(counts, c))
+        most_mentioned = _most_mentioned(counts, c)
     return most_mentioned.get(level)
 
 

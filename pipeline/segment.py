@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Iterator
 
 
@@ -48,15 +47,14 @@ def _short_words(text: str, guess_new_words: bool) -> tuple[str, ...]:
     return tuple(_jieba().lcut(text, HMM=guess_new_words))
 
 
-# jieba segments each run of these characters on its own (its re_han_default) and splits
-# anything else into characters, so the words at a place in a text are those of its run.
-_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
-
-
 def runs(text: str) -> Iterator[tuple[int, str]]:
     """(start, run) of the pieces the segmenter cuts one by one: the words of ``words(run)``
-    are the words that segmenting all of ``text`` gives there, for the cost of one run."""
-    for match in _RUN.finditer(text):
+    are the words that segmenting all of ``text`` gives there, for the cost of one run.
+
+    jieba splits a text at the ends of the runs of its ``re_han_default`` (ideographs,
+    letters, digits, +#&._%-), segments each run on its own and cuts anything else into
+    characters; its own pattern is used, so the runs are always the segmenter's."""
+    for match in _jieba().re_han_default.finditer(text):
         yield match.start(), match.group()
 
 

@@ -33,7 +33,6 @@ class _Compiled:
     marks: regex.Pattern
     single_marks: re.Pattern  # ``marks`` without the ellipsis: the same matches in a text without one
     ellipsis: regex.Pattern
-    ellipsis_initials: str
     speaker: regex.Pattern
     closer_of: dict[str, str]
     closers: frozenset[str]
@@ -45,26 +44,16 @@ def _compiled() -> _Compiled:
     rules = load_section("sentences.yaml", "splitting", SplittingRules)
     brackets = "".join(rules.openers_to_closers) + "".join(rules.openers_to_closers.values())
     single_marks = rules.terminals + rules.list_separators + "." + brackets
-    ellipsis = regex.compile(rules.ellipsis)
     return _Compiled(
         rules=rules,
         marks=regex.compile(f"{rules.ellipsis}|[{regex.escape(single_marks)}]"),
         single_marks=re.compile(f"[{re.escape(single_marks)}]"),
-        ellipsis=ellipsis,
-        ellipsis_initials=_initials(ellipsis),
+        ellipsis=regex.compile(rules.ellipsis),
         speaker=regex.compile(rules.speaker_after_quote),
         closer_of=dict(rules.openers_to_closers),
         closers=frozenset(rules.closers),
         bracket_closers=frozenset(rules.openers_to_closers.values()),
     )
-
-
-def _initials(pattern: regex.Pattern) -> str:
-    """The characters a match of ``pattern`` can start with: those that are a partial match.
-
-    Only the Basic Multilingual Plane is probed (in 0.1 s): the ellipsis is punctuation,
-    and a test probes every character."""
-    return "".join(char for char in map(chr, range(0x10000)) if pattern.match(char, partial=True))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -123,11 +112,7 @@ def _marks(text: str, c: _Compiled) -> list[tuple[int, int, str]]:
     """(start, end, mark) of every match of ``c.marks`` in ``text``, in order."""
     # Most paragraphs hold no ellipsis, and then every mark is a single character, which `re`
     # finds with a character class at half the cost of `regex` trying the ellipsis first.
-    # (Looking for the characters an ellipsis starts with is far cheaper than either.)
-    if any(char in text for char in c.ellipsis_initials) and c.ellipsis.search(text):
-        pattern = c.marks
-    else:
-        pattern = c.single_marks
+    pattern = c.marks if c.ellipsis.search(text) else c.single_marks
     return [(match.start(), match.end(), match.group()) for match in pattern.finditer(text)]
 
 

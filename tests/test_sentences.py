@@ -102,10 +102,3 @@ def test_the_marks_scan_agrees_with_the_full_pattern(text):
     c = _compiled()
     assert _marks(text, c) == [(m.start(), m.end(), m.group()) for m in c.marks.finditer(text)]
 
-
-def test_the_ellipsis_initials_are_every_character_an_ellipsis_can_start_with():
-    """``_initials`` probes the Basic Multilingual Plane only: nothing beyond it starts one."""
-    c = _compiled()
-    assert set("….") <= set(c.ellipsis_initials)
-    beyond = (chr(code) for code in range(0x10000, 0x110000))
-    assert not any(c.ellipsis.match(char, partial=True) for char in beyond)
