@@ -1,39 +1,40 @@
 """Throughput and peak memory of the full pipeline, against spaCy and jieba on the same text.
 
-    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora, 3 rounds (~40 min on 2 cores)
+    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~25 min on 2 cores)
     python bench/bench_pipeline.py --variant 20     # one of them
     python bench/bench_pipeline.py --mb 2 --rounds 1   # a quick run on 2 MB
 
 For each corpus (pages of shuffled seed paragraphs, bench/corpus.py, deterministic), written
-as a JSONL file, it measures in a fresh subprocess each (so that each peak RSS is its own):
+as a JSONL file, four runs:
 
 - the full pipeline: ``python -m pipeline corpus.jsonl -o /dev/null`` (read, clean, sentences,
   quantities, entities, claims, JSON serialisation) with 1 worker and with all cores;
 - the reference: spaCy's blank Chinese pipeline with the jieba segmenter, tokenisation only
   (``nlp.pipe`` over the same documents), and ``jieba.cut`` alone.
 
-The four runs are repeated in ``--rounds`` rounds, interleaved (the order reverses every other
-round), and each keeps its fastest round: on a shared machine the speed of the same run
-moves by tens of percent from minute to minute, and the fastest round is the closest to what
-the code costs (as ``timeit`` does). Every round's figure is printed too.
+Each is measured twice over:
 
-The ratio of issue 6, pipeline 1 worker / spaCy-jieba, comes from one more run, paired: the
-pipeline and spaCy-jieba in one process, taking turns on consecutive 1 MB chunks of the
-corpus (the order alternating), so that both meet the same slow and fast minutes of the
-machine; the ratio of their total times is printed with the range of the chunks' ratios.
+- **separate runs**: each in a fresh subprocess over the whole corpus, in ``--rounds``
+  interleaved rounds (the order reverses every other round), keeping its fastest round: the
+  characters per second, the CPU seconds (of all processes of the run) and the peak RSS (of
+  the largest process, the highest of the rounds), which is the streaming figure;
+- **in turns**: the four as long-lived processes (loaded once), only one running at a time,
+  each taking its turn on every 2 MB chunk of the corpus, the order rotating from chunk to
+  chunk. On a shared machine the speed of the same run moves by tens of percent from minute
+  to minute; in turns, a slow minute falls on all four alike, so the ratios of issue 6 are
+  taken from the turns: pipeline 1 worker / spaCy-jieba (target >= 1.5) and all cores / 1
+  worker (target >= 1.7 on 2 cores), each printed with the range of its chunks' ratios and
+  the same ratio from the separate runs. Peak RSS on the largest corpus / on the smallest
+  (target within 10%) comes from the separate runs.
 
-It prints characters per second, CPU seconds (all processes of the run: on a busy machine,
-CPU seconds of all cores close to those of 1 worker mean the pool itself costs little) and
-peak RSS (the largest process of the run, the highest of the rounds: for the all-cores run,
-the largest worker or the parent) for each, and the ratios of issue 6:
-pipeline 1 worker / spaCy-jieba (target >= 1.5), all cores / 1 worker (target >= 1.7 on 2
-cores), peak RSS on the largest corpus / on the smallest (target within 10%). Start-up
-(loading rules, the knowledge base, the segmenters) is left out of every timing.
+Start-up (loading rules, the knowledge base, the segmenters) is left out of every timing.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -64,8 +65,10 @@ def _usage() -> tuple[int, float]:
 
 def _spacy_jieba():
     """The reference: spaCy's blank Chinese pipeline with the jieba segmenter, warmed up."""
+    import jieba
     import spacy
 
+    jieba.setLogLevel(logging.WARNING)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.make_doc("预热。")
     return nlp
@@ -87,8 +90,6 @@ def child(kind: str, corpus: str, workers: int) -> None:
         for _ in nlp.pipe(_texts(corpus)):
             pass
     elif kind == "jieba":
-        import logging
-
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
@@ -97,9 +98,6 @@ def child(kind: str, corpus: str, workers: int) -> None:
         for text in _texts(corpus):
             for _ in jieba.cut(text):
                 pass
-    elif kind == "paired":
-        paired(corpus)
-        return
     else:
         raise SystemExit(f"unknown measurement {kind}")
     seconds = time.perf_counter() - start
@@ -122,45 +120,90 @@ def _chunks(corpus: str, size: int):
         yield chunk
 
 
-def paired(corpus: str) -> None:
-    """The pipeline (1 worker) and spaCy-jieba in one process, taking turns chunk by chunk.
-
-    Both see the same stretch of time, so a minute in which the machine is slow slows both
-    and the ratio of their totals measures the code, not the minute. The pipeline side is
-    what ``python -m pipeline corpus.jsonl --workers 1`` does per document (read the JSON
-    line, process, serialise, write); the spaCy side is the reference's ``nlp.pipe``."""
-    from pipeline.cli import render
-    from pipeline.process import start_up
-    from pipeline.read import read_jsonl
-
-    start_up()
-    nlp = _spacy_jieba()
+def contestant(kind: str, corpus: str, workers: int) -> None:
+    """One side of the run in turns: loads, says ``ready``, then on each ``next`` on stdin
+    runs the next chunk of the corpus and answers its seconds (``end`` after the last chunk);
+    on ``quit`` answers its peak RSS and CPU seconds. The work per document is what the
+    separate run of the same kind does."""
     sink = open(os.devnull, "wb")
+    if kind in ("pipeline", "pool"):
+        import functools
 
-    def run_pipeline(lines: list[str]) -> None:
-        for source in read_jsonl(iter(lines), corpus):
-            sink.write(render(source, "documents")[2][""])
+        from pipeline.cli import render
+        from pipeline.parallel import map_ordered, worker_pool
+        from pipeline.read import read_jsonl
 
-    def run_spacy(lines: list[str]) -> None:
-        for _ in nlp.pipe(json.loads(line)["text"] for line in lines):
-            pass
+        work = functools.partial(render, emit="documents")
+        if kind == "pipeline":
+            from pipeline.process import start_up
 
-    totals = {"pipeline": 0.0, "spacy": 0.0}
-    chunk_ratios = []
-    for number, lines in enumerate(_chunks(corpus, PAIRED_CHUNK_BYTES)):
-        seconds = {}
-        turns = [("pipeline", run_pipeline), ("spacy", run_spacy)]
-        for name, run in turns if number % 2 == 0 else reversed(turns):
-            start = time.perf_counter()
-            run(lines)
-            seconds[name] = time.perf_counter() - start
-            totals[name] += seconds[name]
-        chunk_ratios.append(seconds["spacy"] / seconds["pipeline"])
-    print(json.dumps({"seconds": totals, "chunk_ratios": chunk_ratios}))
+            start_up()
+
+            def run(lines: list[str]) -> None:
+                for source in read_jsonl(iter(lines), corpus):
+                    sink.write(work(source)[2][""])
+        else:
+            pool = worker_pool(workers)
+            _warm_up(pool, workers)
+
+            def run(lines: list[str]) -> None:  # as the CLI does with --workers N
+                for _, _, chunks, _ in map_ordered(work, read_jsonl(iter(lines), corpus), workers, pool=pool):
+                    sink.write(chunks[""])
+    elif kind == "spacy":
+        nlp = _spacy_jieba()
+
+        def run(lines: list[str]) -> None:
+            for _ in nlp.pipe(json.loads(line)["text"] for line in lines):
+                pass
+    elif kind == "jieba":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+
+        def run(lines: list[str]) -> None:
+            for line in lines:
+                for _ in jieba.cut(json.loads(line)["text"]):
+                    pass
+    else:
+        raise SystemExit(f"unknown contestant {kind}")
+    chunks = _chunks(corpus, TURN_BYTES)
+    print("ready", flush=True)
+    cpu_before = _usage()[1]
+    for command in sys.stdin:
+        if command.strip() == "quit":
+            break
+        lines = next(chunks, None)
+        if lines is None:
+            print(json.dumps({"end": True}), flush=True)
+            continue
+        start = time.perf_counter()
+        run(lines)
+        print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+    if kind == "pool":
+        pool.shutdown()  # so that its workers count in RUSAGE_CHILDREN
+    peak, cpu = _usage()
+    print(json.dumps({"peak_rss_kb": peak, "cpu_seconds": cpu - cpu_before}), flush=True)
 
 
-# One turn of the paired run: about a second of work for each side.
-PAIRED_CHUNK_BYTES = 1_000_000
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _warm_up(pool, workers: int) -> None:
+    """Waits until every worker of ``pool`` has started and loaded the pipeline (a task runs
+    only after its worker's initialiser), so that no turn pays for a start-up."""
+    seen: set[int] = set()
+    while len(seen) < workers:
+        seen.update(f.result() for f in [pool.submit(_pid_after, 0.2) for _ in range(2 * workers)])
+
+
+# One turn: a few seconds of work for each side, short enough that the machine's slow and
+# fast minutes fall on all sides alike, long enough that a pool's drain at the end of each
+# turn (its last documents on fewer than all workers, which a real run pays once) costs it
+# little: about 1%, against the all-cores side.
+TURN_BYTES = int(os.environ.get("BENCH_TURN_BYTES", 2_000_000))  # (smaller in the test)
 
 
 # ------------------------------------------------------------------ parent
@@ -193,55 +236,94 @@ def corpus_size(corpus: Path) -> tuple[int, int, int]:
     return n_docs, chars, size
 
 
+def in_turns(corpus: Path, sides: dict[str, tuple[str, int]]) -> dict[str, list[float]]:
+    """Seconds per chunk of each side, the sides being long-lived processes taking turns.
+
+    Each side runs in its own process (loaded once, before the first turn), and only one runs
+    at a time; the order of the turns rotates from chunk to chunk."""
+    procs = {}
+    try:
+        for label, (kind, workers) in sides.items():
+            procs[label] = subprocess.Popen(
+                [sys.executable, __file__, "--child", "contestant", "--kind", kind, "--corpus", str(corpus),
+                 "--workers", str(workers)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for label, proc in procs.items():
+            if proc.stdout.readline().strip() != "ready":
+                raise SystemExit(f"{label} did not start (see its error above)")
+
+        def ask(label: str, command: str) -> dict:
+            procs[label].stdin.write(command + "\n")
+            procs[label].stdin.flush()
+            answer = procs[label].stdout.readline()
+            if not answer:
+                raise SystemExit(f"{label} stopped (see its error above)")
+            return json.loads(answer)
+
+        seconds: dict[str, list[float]] = {label: [] for label in sides}
+        labels = list(sides)
+        for number in itertools.count():
+            turn = labels[number % len(labels):] + labels[:number % len(labels)]
+            answers = {label: ask(label, "next") for label in (turn if number % 2 == 0 else reversed(turn))}
+            if any("end" in a for a in answers.values()):
+                break
+            for label, answer in answers.items():
+                seconds[label].append(answer["seconds"])
+        usage = {label: ask(label, "quit") for label in labels}
+        for proc in procs.values():
+            proc.wait()
+    finally:
+        for proc in procs.values():
+            proc.kill()
+    return {"seconds": seconds, "usage": usage}
+
+
 def run_variant(mb: float, workers: int, rounds: int, folder: Path) -> dict[str, dict]:
     corpus = folder / f"corpus-{mb:g}mb.jsonl"
     subprocess.run([sys.executable, __file__, "--child", "corpus", "--corpus", str(corpus), "--mb", str(mb)],
                    check=True, cwd=ROOT)
     n_docs, chars, size = corpus_size(corpus)
     print(f"\ncorpus {mb:g} MB: {n_docs:,} documents, {chars:,} characters ({size / 1e6:.1f} MB of UTF-8)", flush=True)
-    runs = {
-        "pipeline, 1 worker": ("pipeline", 1),
-        f"pipeline, {workers} workers (all cores)": ("pipeline", workers),
-        "spaCy blank zh + jieba (tokenise)": ("spacy", 1),
-        "jieba.cut": ("jieba", 1),
-    }
+    one, many, spacy, cut = runs = ("pipeline, 1 worker", f"pipeline, {workers} workers (all cores)",
+                                    "spaCy blank zh + jieba (tokenise)", "jieba.cut")
+    # label: (separate run, workers, side in the run in turns)
+    kinds = dict(zip(runs, [("pipeline", 1, "pipeline"), ("pipeline", workers, "pool"), ("spacy", 1, "spacy"),
+                            ("jieba", 1, "jieba")]))
     rounds_of: dict[str, list[dict]] = {label: [] for label in runs}
     for number in range(rounds):
-        order = list(runs) if number % 2 == 0 else list(reversed(runs))
-        for label in order:
-            kind, n = runs[label]
+        for label in runs if number % 2 == 0 else reversed(runs):
+            kind, n, _ = kinds[label]
             r = measure(kind, corpus, n)
             r["chars_per_s"] = chars / r["seconds"]
             rounds_of[label].append(r)
             print(f"  round {number + 1}/{rounds}: {label:38} {r['chars_per_s']:>10,.0f} chars/s", flush=True)
-    print("  paired: pipeline 1 worker and spaCy-jieba in one process, alternating 1 MB chunks", flush=True)
-    pair = measure("paired", corpus)
+    print(f"  in turns: the four as long-lived processes, one at a time, on each {TURN_BYTES / 1e6:g} MB chunk",
+          flush=True)
+    turns = in_turns(corpus, {label: (side, n) for label, (_, n, side) in kinds.items()})
     corpus.unlink()
     results = {}
-    print(f"  {'fastest round of each':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}")
+    print(f"  {'separate runs, fastest round of each':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}"
+          f"   {'in turns':>10}")
     for label, measured in rounds_of.items():
         best = dict(max(measured, key=lambda r: r["chars_per_s"]))
         best["peak_rss_kb"] = max(r["peak_rss_kb"] for r in measured)
         best["rounds"] = [r["chars_per_s"] for r in measured]
+        best["in_turns"] = chars / sum(turns["seconds"][label])
         results[label] = best
         print(f"  {label:38} {best['chars_per_s']:>12,.0f} {best['seconds']:>9.1f} {best['cpu_seconds']:>7.1f} "
-              f"{best['peak_rss_kb'] / 1024:>7.0f} MB", flush=True)
-    one, many, spacy = (results[k]["chars_per_s"] for k in list(runs)[:3])
-    paired_pipeline, paired_spacy = (chars / pair["seconds"][k] for k in ("pipeline", "spacy"))
-    chunk_ratios = sorted(pair["chunk_ratios"])
-    results["paired"] = {"pipeline": paired_pipeline, "spacy": paired_spacy, "ratio": paired_pipeline / paired_spacy,
-                         "chunk_ratios": chunk_ratios}
-    print(f"  paired, {len(chunk_ratios)} chunks: pipeline {paired_pipeline:,.0f} chars/s, "
-          f"spaCy-jieba {paired_spacy:,.0f} chars/s")
-    print(f"  ratio pipeline 1 worker / spaCy-jieba   {paired_pipeline / paired_spacy:6.2f}x   (target >= 1.5; "
-          f"paired run; chunks {chunk_ratios[0]:.2f} to {chunk_ratios[-1]:.2f}, "
-          f"median {chunk_ratios[len(chunk_ratios) // 2]:.2f})")
-    print(f"  the same from the separate runs         {one / spacy:6.2f}x   (fastest round of each)")
-    print(f"  ratio all cores / 1 worker              {many / one:6.2f}x   (target >= 1.7 on 2 cores; {workers} workers)")
-    print(f"  ratio jieba.cut / spaCy-jieba           {results['jieba.cut']['chars_per_s'] / spacy:6.2f}x")
-    if rounds > 1:  # the same ratios round by round: how much of a figure is the machine
-        per_round = [f"{a / b:.2f}" for a, b in zip(results[list(runs)[0]]["rounds"], results[list(runs)[2]]["rounds"])]
-        print(f"  1 worker / spaCy-jieba, round by round: {' '.join(per_round)}")
+              f"{best['peak_rss_kb'] / 1024:>7.0f} MB   {best['in_turns']:>10,.0f}", flush=True)
+
+    def ratio(name: str, a: str, b: str, target: str) -> None:
+        per_chunk = sorted(y / x for x, y in zip(turns["seconds"][a], turns["seconds"][b]))
+        separate = [x["chars_per_s"] / y["chars_per_s"] for x, y in zip(rounds_of[a], rounds_of[b])]
+        print(f"  ratio {name:33} {results[a]['in_turns'] / results[b]['in_turns']:6.2f}x   ({target}in turns; "
+              f"{len(per_chunk)} chunks {per_chunk[0]:.2f} to {per_chunk[-1]:.2f}, median "
+              f"{per_chunk[len(per_chunk) // 2]:.2f}; separate runs {results[a]['chars_per_s'] / results[b]['chars_per_s']:.2f}x"
+              f"{', round by round ' + ' '.join(f'{r:.2f}' for r in separate) if len(separate) > 1 else ''})")
+        results[f"{a} / {b}"] = results[a]["in_turns"] / results[b]["in_turns"]
+
+    ratio("pipeline 1 worker / spaCy-jieba", one, spacy, "target >= 1.5; ")
+    ratio("all cores / 1 worker", many, one, f"target >= 1.7 on 2 cores, {workers} workers; ")
+    ratio("jieba.cut / spaCy-jieba", cut, spacy, "")
     return results
 
 
@@ -251,13 +333,17 @@ def main() -> int:
                         help="corpus sizes in MB (default: 20 100)")
     parser.add_argument("--mb", type=float, nargs="+", help="other corpus sizes in MB, for quick runs (e.g. 2)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="the all-cores run (default: all cores)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="interleaved rounds of the four runs; each run keeps its fastest (default: 3)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="interleaved rounds of the four separate runs; each keeps its fastest (default: 2)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "corpus":
         write_corpus(args.mb[0], Path(args.corpus))
+        return 0
+    if args.child == "contestant":
+        contestant(args.kind, args.corpus, args.workers)
         return 0
     if args.child:
         child(args.child, args.corpus, args.workers)

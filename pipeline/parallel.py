@@ -32,17 +32,29 @@ def _init_worker() -> None:
     start_up()
 
 
+def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that load the pipeline once each, for a program that
+    maps many batches (a service, a benchmark): pass it to ``map_ordered(..., pool=)`` or
+    ``map_documents(..., pool=)`` so that the start-up is not paid again per batch. The caller
+    shuts it down (``with worker_pool(4) as pool: ...``)."""
+    return ProcessPoolExecutor(workers or default_workers(), initializer=_init_worker)
+
+
 def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,
-                window: int | None = None) -> Iterator[R]:
+                window: int | None = None, pool: ProcessPoolExecutor | None = None) -> Iterator[R]:
     """``map(fn, items)`` over ``workers`` processes: lazy, bounded, order kept.
 
-    ``fn`` must be picklable (a module-level function or a functools.partial of one)."""
+    ``fn`` must be picklable (a module-level function or a functools.partial of one). With
+    ``pool`` (from ``worker_pool(workers)``; give the same ``workers``), the pool is used and
+    left running; otherwise one is started for this call and shut down at its end."""
     workers = workers or default_workers()
-    if workers <= 1:
+    if workers <= 1 and pool is None:
         yield from map(fn, items)
         return
     window = window or 4 * workers
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker)
+    own_pool = pool is None
+    if own_pool:
+        pool = worker_pool(workers)
     pending: deque[Future[R]] = deque()
     try:
         for item in items:
@@ -52,11 +64,16 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
         while pending:
             yield pending.popleft().result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own_pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:  # stopped early: what this call queued must not run on in the caller's pool
+            for future in pending:
+                future.cancel()
 
 
-def map_documents(sources: Iterable[Source], workers: int | None = None) -> Iterator[Document]:
+def map_documents(sources: Iterable[Source], workers: int | None = None,
+                  pool: ProcessPoolExecutor | None = None) -> Iterator[Document]:
     """The pipeline over ``sources`` (e.g. ``read.iter_sources(inputs)``), in input order."""
     from .process import process_source
 
-    return map_ordered(process_source, sources, workers)
+    return map_ordered(process_source, sources, workers, pool=pool)

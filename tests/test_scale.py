@@ -110,6 +110,20 @@ def test_resume_needs_an_output_file():
     assert run_cli(str(SEEDS), "--workers", "0").returncode == 2
 
 
+def test_a_worker_pool_serves_several_batches_and_stays_usable_after_one_is_abandoned():
+    from pipeline.parallel import map_documents, worker_pool
+    from pipeline.read import iter_sources
+
+    expected = [doc.model_dump_json() for doc in map_documents(iter_sources([str(SEEDS)]), workers=1)]
+    with worker_pool(2) as pool:
+        abandoned = map_documents(iter_sources([str(SEEDS)]), workers=2, pool=pool)
+        next(abandoned)
+        abandoned.close()  # its queued documents are cancelled, the pool is not shut down
+        for _ in range(2):
+            batch = [doc.model_dump_json() for doc in map_documents(iter_sources([str(SEEDS)]), 2, pool=pool)]
+            assert batch == expected
+
+
 def test_map_documents_gives_the_library_documents_in_order():
     import pipeline
     from pipeline.parallel import map_documents
@@ -119,9 +133,10 @@ def test_map_documents_gives_the_library_documents_in_order():
     assert parallel == [doc.model_dump_json() for doc in pipeline.process_files([SEEDS])]
 
 
-def test_the_paired_benchmark_measures_both_sides_on_every_chunk(tmp_path, monkeypatch):
-    """bench_pipeline's paired run (the ratio of issue 6) runs, and its chunks hold every
-    document of the corpus once."""
+def test_the_benchmark_in_turns_runs_every_side_on_every_chunk(tmp_path, monkeypatch):
+    """bench_pipeline's run in turns (the ratios of issue 6): its chunks hold every document
+    of the corpus once, and every side, the pool of 2 workers too, answers a time for each
+    chunk and its peak RSS at the end."""
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import bench_pipeline
 
@@ -129,11 +144,11 @@ def test_the_paired_benchmark_measures_both_sides_on_every_chunk(tmp_path, monke
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n"
                               for i, t in enumerate(texts * 3)), encoding="utf-8")
-    chunk = sum(len(t.encode("utf-8")) for t in texts)  # about 3 chunks
-    assert sum(len(c) for c in bench_pipeline._chunks(str(corpus), chunk)) == len(texts) * 3
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_pipeline.py"), "--child", "paired",
-                             "--corpus", str(corpus)], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stderr
-    measured = json.loads(result.stdout.strip().splitlines()[-1])
-    assert measured["seconds"]["pipeline"] > 0 and measured["seconds"]["spacy"] > 0
-    assert len(measured["chunk_ratios"]) >= 1 and all(r > 0 for r in measured["chunk_ratios"])
+    chunk = sum(len(t.encode("utf-8")) for t in texts)  # 3 chunks
+    assert [len(c) for c in bench_pipeline._chunks(str(corpus), chunk)] == [len(texts)] * 3
+    monkeypatch.setenv("BENCH_TURN_BYTES", str(chunk))  # the sides' chunk size
+    sides = {"one": ("pipeline", 1), "pool": ("pool", 2), "spacy": ("spacy", 1)}
+    measured = bench_pipeline.in_turns(corpus, sides)
+    assert {label: len(seconds) for label, seconds in measured["seconds"].items()} == {"one": 3, "pool": 3, "spacy": 3}
+    assert all(s > 0 for seconds in measured["seconds"].values() for s in seconds)
+    assert all(usage["peak_rss_kb"] > 0 for usage in measured["usage"].values())
