@@ -1,6 +1,6 @@
 """Throughput and peak memory of the full pipeline, against spaCy and jieba on the same text.
 
-    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~25 min on 2 cores)
+    python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~30 min on 2 cores)
     python bench/bench_pipeline.py --variant 20     # one of them
     python bench/bench_pipeline.py --mb 2 --rounds 1   # a quick run on 2 MB
 
@@ -18,14 +18,17 @@ Each is measured twice over:
   interleaved rounds (the order reverses every other round), keeping its fastest round: the
   characters per second, the CPU seconds (of all processes of the run) and the peak RSS (of
   the largest process, the highest of the rounds), which is the streaming figure;
-- **in turns**: the four as long-lived processes (loaded once), only one running at a time,
-  each taking its turn on every 2 MB chunk of the corpus, the order rotating from chunk to
-  chunk. On a shared machine the speed of the same run moves by tens of percent from minute
-  to minute; in turns, a slow minute falls on all four alike, so the ratios of issue 6 are
-  taken from the turns: pipeline 1 worker / spaCy-jieba (target >= 1.5) and all cores / 1
-  worker (target >= 1.7 on 2 cores), each printed with the range of its chunks' ratios and
-  the same ratio from the separate runs. Peak RSS on the largest corpus / on the smallest
-  (target within 10%) comes from the separate runs.
+- **in turns**: for each ratio of issue 6, its two sides as long-lived processes (loaded
+  once), only one running at a time, taking turns on every chunk of the corpus (1 MB; 2 MB
+  when a side is a pool), the order alternating from chunk to chunk. On a shared machine the
+  speed of the same run moves by tens of percent from one minute, even one second, to the
+  next; in turns, a slow stretch falls on both sides alike, so the ratios are taken from the
+  turns: pipeline 1 worker / spaCy-jieba (target >= 1.5) and all cores / 1 worker (target
+  >= 1.7 on 2 cores), each printed with the range and median of its chunks' ratios and the
+  same ratio from the separate runs. A ceiling for the second, measured the same way: a
+  pure-Python loop over the same documents on all cores / in 1 process, which is what the
+  machine gave any pool of Python processes at the time. Peak RSS on the largest corpus /
+  on the smallest (target within 10%) comes from the separate runs.
 
 Start-up (loading rules, the knowledge base, the segmenters) is left out of every timing.
 """
@@ -120,7 +123,7 @@ def _chunks(corpus: str, size: int):
         yield chunk
 
 
-def contestant(kind: str, corpus: str, workers: int) -> None:
+def contestant(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
     """One side of the run in turns: loads, says ``ready``, then on each ``next`` on stdin
     runs the next chunk of the corpus and answers its seconds (``end`` after the last chunk);
     on ``quit`` answers its peak RSS and CPU seconds. The work per document is what the
@@ -180,7 +183,7 @@ def contestant(kind: str, corpus: str, workers: int) -> None:
                     pass
     else:
         raise SystemExit(f"unknown contestant {kind}")
-    chunks = _chunks(corpus, TURN_BYTES)
+    chunks = _chunks(corpus, chunk_bytes)
     print("ready", flush=True)
     cpu_before = _usage()[1]
     for command in sys.stdin:
@@ -223,13 +226,6 @@ def _warm_up(pool, workers: int) -> None:
         seen.update(f.result() for f in [pool.submit(_pid_after, 0.2) for _ in range(2 * workers)])
 
 
-# One turn: a few seconds of work for each side, short enough that the machine's slow and
-# fast minutes fall on all sides alike, long enough that a pool's drain at the end of each
-# turn (its last documents on fewer than all workers, which a real run pays once) costs it
-# little: about 1%, against the all-cores side.
-TURN_BYTES = int(os.environ.get("BENCH_TURN_BYTES", 2_000_000))  # (smaller in the test)
-
-
 # ------------------------------------------------------------------ parent
 
 
@@ -260,7 +256,7 @@ def corpus_size(corpus: Path) -> tuple[int, int, int]:
     return n_docs, chars, size
 
 
-def in_turns(corpus: Path, sides: dict[str, tuple[str, int]]) -> dict[str, list[float]]:
+def in_turns(corpus: Path, sides: dict[str, tuple[str, int]], chunk_bytes: int) -> dict[str, dict]:
     """Seconds per chunk of each side, the sides being long-lived processes taking turns.
 
     Each side runs in its own process (loaded once, before the first turn), and only one runs
@@ -270,7 +266,7 @@ def in_turns(corpus: Path, sides: dict[str, tuple[str, int]]) -> dict[str, list[
         for label, (kind, workers) in sides.items():
             procs[label] = subprocess.Popen(
                 [sys.executable, __file__, "--child", "contestant", "--kind", kind, "--corpus", str(corpus),
-                 "--workers", str(workers)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                 "--workers", str(workers), "--chunk-bytes", str(chunk_bytes)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         for label, proc in procs.items():
             if proc.stdout.readline().strip() != "ready":
                 raise SystemExit(f"{label} did not start (see its error above)")
@@ -320,43 +316,41 @@ def run_variant(mb: float, workers: int, rounds: int, folder: Path) -> dict[str,
             r["chars_per_s"] = chars / r["seconds"]
             rounds_of[label].append(r)
             print(f"  round {number + 1}/{rounds}: {label:38} {r['chars_per_s']:>10,.0f} chars/s", flush=True)
-    print(f"  in turns: the four as long-lived processes, one at a time, on each {TURN_BYTES / 1e6:g} MB chunk",
-          flush=True)
-    ceiling = ("a pure-Python loop, 1 process", f"the same loop, pool of {workers}")
-    turns = in_turns(corpus, {**{label: (side, n) for label, (_, n, side) in kinds.items()},
-                              ceiling[0]: ("loop", 1), ceiling[1]: ("loop-pool", workers)})
-    corpus.unlink()
     results = {}
-    print(f"  {'separate runs, fastest round of each':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}"
-          f"   {'in turns':>10}")
+    print(f"  {'separate runs, fastest round of each':38} {'chars/s':>12} {'seconds':>9} {'CPU s':>7} {'peak RSS':>10}")
     for label, measured in rounds_of.items():
         best = dict(max(measured, key=lambda r: r["chars_per_s"]))
         best["peak_rss_kb"] = max(r["peak_rss_kb"] for r in measured)
         best["rounds"] = [r["chars_per_s"] for r in measured]
-        best["in_turns"] = chars / sum(turns["seconds"][label])
         results[label] = best
         print(f"  {label:38} {best['chars_per_s']:>12,.0f} {best['seconds']:>9.1f} {best['cpu_seconds']:>7.1f} "
-              f"{best['peak_rss_kb'] / 1024:>7.0f} MB   {best['in_turns']:>10,.0f}", flush=True)
+              f"{best['peak_rss_kb'] / 1024:>7.0f} MB", flush=True)
 
-    def ratio(name: str, a: str, b: str, target: str) -> None:
-        per_chunk = sorted(y / x for x, y in zip(turns["seconds"][a], turns["seconds"][b]))
-        in_turns = sum(turns["seconds"][b]) / sum(turns["seconds"][a])
-        results[f"{a} / {b}"] = in_turns
-        print(f"  ratio {name:33} {in_turns:6.2f}x   ({target}in turns; {len(per_chunk)} chunks "
-              f"{per_chunk[0]:.2f} to {per_chunk[-1]:.2f}, median {per_chunk[len(per_chunk) // 2]:.2f}", end="")
-        if a not in rounds_of:
-            print(")")
-            return
-        separate = [x["chars_per_s"] / y["chars_per_s"] for x, y in zip(rounds_of[a], rounds_of[b])]
-        print(f"; separate runs {results[a]['chars_per_s'] / results[b]['chars_per_s']:.2f}x"
-              f"{', round by round ' + ' '.join(f'{r:.2f}' for r in separate) if len(separate) > 1 else ''})")
-
-    ratio("pipeline 1 worker / spaCy-jieba", one, spacy, "target >= 1.5; ")
-    ratio("all cores / 1 worker", many, one, f"target >= 1.7 on 2 cores, {workers} workers; ")
-    # What the machine gave a pool at all: on a shared 2-core machine, two busy processes
-    # often get less than two cores (a busy neighbour, or two hyperthreads of one core).
-    ratio("ceiling: the loop, all cores / 1", ceiling[1], ceiling[0], "what any pool got from the machine; ")
-    ratio("jieba.cut / spaCy-jieba", cut, spacy, "")
+    print("  in turns, two long-lived processes at a time, one running, taking turns chunk by chunk:", flush=True)
+    loop_one, loop_many = "a pure-Python loop, 1 process", f"the same loop, {workers} processes"
+    sides = {label: (side, n) for label, (_, n, side) in kinds.items()}
+    sides |= {loop_one: ("loop", 1), loop_many: ("loop-pool", workers)}
+    # A pool's turn ends with its last documents on fewer than all workers, which a real run
+    # pays once: 2 MB turns keep that near 1% of the pool's time.
+    for name, a, b, target, chunk_bytes in (
+            ("pipeline 1 worker / spaCy-jieba", one, spacy, "target >= 1.5", 1_000_000),
+            ("all cores / 1 worker", many, one, f"target >= 1.7 on 2 cores; {workers} workers", 2_000_000),
+            # What the machine gave any pool at the time: on a shared 2-core machine two busy
+            # processes often get less than two cores (a busy neighbour, two hyperthreads).
+            ("ceiling: the loop, all cores / 1", loop_many, loop_one, "what the machine gave a pool", 2_000_000),
+            ("jieba.cut / spaCy-jieba", cut, spacy, "", 1_000_000)):
+        measured = in_turns(corpus, {a: sides[a], b: sides[b]}, chunk_bytes)["seconds"]
+        per_chunk = sorted(y / x for x, y in zip(measured[a], measured[b]))
+        ratio = sum(measured[b]) / sum(measured[a])
+        results[name] = {"in_turns": ratio, "chunk_ratios": per_chunk}
+        line = (f"  ratio {name:33} {ratio:6.2f}x   ({target + '; ' if target else ''}{len(per_chunk)} turns of "
+                f"{chunk_bytes / 1e6:g} MB, {per_chunk[0]:.2f} to {per_chunk[-1]:.2f}, median {per_chunk[len(per_chunk) // 2]:.2f}")
+        if a in rounds_of:
+            separate = [x["chars_per_s"] / y["chars_per_s"] for x, y in zip(rounds_of[a], rounds_of[b])]
+            line += (f"; separate runs {results[a]['chars_per_s'] / results[b]['chars_per_s']:.2f}x"
+                     + (f", round by round {' '.join(f'{r:.2f}' for r in separate)}" if len(separate) > 1 else ""))
+        print(line + ")", flush=True)
+    corpus.unlink()
     return results
 
 
@@ -370,13 +364,14 @@ def main() -> int:
                         help="interleaved rounds of the four separate runs; each keeps its fastest (default: 2)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--kind", help=argparse.SUPPRESS)
+    parser.add_argument("--chunk-bytes", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "corpus":
         write_corpus(args.mb[0], Path(args.corpus))
         return 0
     if args.child == "contestant":
-        contestant(args.kind, args.corpus, args.workers)
+        contestant(args.kind, args.corpus, args.workers, args.chunk_bytes)
         return 0
     if args.child:
         child(args.child, args.corpus, args.workers)

@@ -135,7 +135,7 @@ def test_map_documents_gives_the_library_documents_in_order():
 
 def test_the_benchmark_in_turns_runs_every_side_on_every_chunk(tmp_path, monkeypatch):
     """bench_pipeline's run in turns (the ratios of issue 6): its chunks hold every document
-    of the corpus once, and every side, the pool of 2 workers too, answers a time for each
+    of the corpus once, and every side, the pools of 2 workers too, answers a time for each
     chunk and its peak RSS at the end."""
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import bench_pipeline
@@ -146,9 +146,8 @@ def test_the_benchmark_in_turns_runs_every_side_on_every_chunk(tmp_path, monkeyp
                               for i, t in enumerate(texts * 3)), encoding="utf-8")
     chunk = sum(len(t.encode("utf-8")) for t in texts)  # 3 chunks
     assert [len(c) for c in bench_pipeline._chunks(str(corpus), chunk)] == [len(texts)] * 3
-    monkeypatch.setenv("BENCH_TURN_BYTES", str(chunk))  # the sides' chunk size
-    sides = {"one": ("pipeline", 1), "pool": ("pool", 2), "spacy": ("spacy", 1)}
-    measured = bench_pipeline.in_turns(corpus, sides)
-    assert {label: len(seconds) for label, seconds in measured["seconds"].items()} == {"one": 3, "pool": 3, "spacy": 3}
+    sides = {"one": ("pipeline", 1), "pool": ("pool", 2), "spacy": ("spacy", 1), "loop": ("loop-pool", 2)}
+    measured = bench_pipeline.in_turns(corpus, sides, chunk)
+    assert {label: len(seconds) for label, seconds in measured["seconds"].items()} == dict.fromkeys(sides, 3)
     assert all(s > 0 for seconds in measured["seconds"].values() for s in seconds)
     assert all(usage["peak_rss_kb"] > 0 for usage in measured["usage"].values())
