@@ -364,12 +364,14 @@ def _has_marker(sentence: str, q_start: int, longer: _Words, single: frozenset[s
     before = sentence[:q_start]
     if longer.within(before):
         return True
-    if single.isdisjoint(before):
+    # (``in`` per marker, not ``single.isdisjoint(before)``, which makes a string of every
+    # character of the text: eight times slower on a sentence)
+    if not any(marker in before for marker in single):
         return False
     for start, run in runs(sentence):  # (only the runs that hold one of the characters are segmented)
         if start >= q_start:
             break
-        if single.isdisjoint(run[: q_start - start]):
+        if not any(marker in run[: q_start - start] for marker in single):
             continue
         end = start
         for word in words(run):
