@@ -732,6 +732,7 @@ def _subject(sentence: Sentence, quantity: Quantity, candidates: _Candidates, ca
 
 
 _SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
+_LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.pattern)  # searched from the end
 
 
 @functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
@@ -740,7 +741,8 @@ def _in_subject_position(text: str, start: int) -> bool:
     one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
     object or a place, not the subject — unless it sets the scene of the sentence."""
     c = _compiled()
-    clause_start = max((m.end() for m in _SUBJECT_CLAUSE_BREAK.finditer(text[:start])), default=0)
+    last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
+    clause_start = last_break.end() if last_break else 0
     if clause_start == 0 and text[:start] in c.rules.scene_openers:
         clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
         return clause_break is not None and clause_break.group() in "，,"
