@@ -2,6 +2,7 @@
 import pytest
 
 import pipeline
+from pipeline import claims as claims_module
 from pipeline.claims import find_time, publication_year
 
 
@@ -188,6 +189,34 @@ def test_time_helpers():
     assert find_time("“十四五”以来", None) == "2021/2025"
     assert find_time("今年", None) is None and find_time("今年", 2026) == "2026" and find_time("去年", 2026) == "2025"
     assert publication_year("站在“十四五”收官之年的节点上") == 2025
+
+
+@pytest.mark.parametrize("pattern,held", [
+    (r"(?P<y>\d{4})年(?:底|末)", {"年"}),  # a digit class and an alternative of single characters: nothing
+    ("“?十四五”?", {"十", "四", "五"}),  # optional quotes: not held
+    ("去年|上年|过去一年", {"年"}),  # what every branch holds
+    (r"(?<![年\d])(?P<m>\d{1,2})月(?P<d>\d{1,2})日", {"月", "日"}),  # a lookbehind is outside the match
+    ("(?:第一)+季度|(?:第一)*", set()),  # a branch that may match nothing
+    ("(?i)q1", set()),  # ignoring case, a letter stands for two
+    (r"\p{Han}年", set()),  # regex-only syntax: nothing known
+])
+def test_characters_every_match_holds(pattern, held):
+    assert claims_module._characters_every_match_holds(pattern) == held
+
+
+def test_a_text_without_the_time_marks_holds_no_time_expression():
+    from conftest import SEEDS
+
+    c = claims_module._compiled()
+    assert c.time_marks  # the search is skipped for texts without them
+    for pattern, _ in c.times:
+        assert c.time_marks & claims_module._characters_every_match_holds(pattern.pattern)
+    # and on real text: with the marks taken out, nothing is left to find
+    for path in SEEDS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert c.any_time.search(text)
+        stripped = text.translate({ord(mark): None for mark in c.time_marks})
+        assert not claims_module._may_hold_a_time(stripped) and c.any_time.search(stripped) is None
 
 
 def test_emit_claims_rows_are_flat(tmp_path):
