@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re._constants as sre_constants  # the standard library's parser of regular expressions,
-import re._parser as sre_parse  # to read what the time patterns require (regex has no parser to ask)
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -197,26 +195,31 @@ def _characters_every_match_holds(pattern: str) -> set[str]:
     pattern. Any other construct adds nothing, so the set can only be too small. (The one
     regex syntax that parser reads otherwise without an error, fuzzy matching such as
     (?:2024年){e<=1}, is not used by the rules.)"""
+    try:  # the standard library's parser (regex has none to ask); private, so it may move
+        import re._constants as sre_constants
+        import re._parser as sre_parse
+    except ImportError:  # another Python: nothing known, every text is searched
+        return set()
     try:
         parsed = sre_parse.parse(pattern)
     except sre_constants.error:  # regex-only syntax (\p{Han}): nothing known
         return set()
     if parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE:
         return set()
-    return _held(parsed)
+    return _held(parsed, sre_constants)
 
 
-def _held(items) -> set[str]:
+def _held(items, sre_constants) -> set[str]:
     held: set[str] = set()
     for op, arg in items:
         if op is sre_constants.LITERAL:
             held.add(chr(arg))
         elif op is sre_constants.SUBPATTERN:
-            held |= _held(arg[-1])
+            held |= _held(arg[-1], sre_constants)
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
-            held |= _held(arg[-1])
+            held |= _held(arg[-1], sre_constants)
         elif op is sre_constants.BRANCH:
-            held |= set.intersection(*(_held(branch) for branch in arg[1]))
+            held |= set.intersection(*(_held(branch, sre_constants) for branch in arg[1]))
     return held
 
 
