@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -87,6 +88,11 @@ class _Words:
 
     def within(self, text: str) -> bool:
         return self._any.search(text) is not None
+
+    def first_end(self, text: str) -> float:
+        """Where the occurrence of one of the words that ends first ends (infinity for
+        none): ``within(text[:n])`` is ``first_end(text) <= n`` for every n at once."""
+        return min((i + len(w) for w in self._words if (i := text.find(w)) >= 0), default=math.inf)
 
     def starts(self, text: str, position: int = 0) -> bool:
         return text.startswith(self._words, position)
@@ -410,37 +416,36 @@ def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
 
 
 def _modality(sentence: str, q_start: int) -> str:
-    c = _compiled()
-    if _has_marker(sentence, q_start, c.expected_multi, c.single_markers["expected"]):
+    if _first_marker_end(sentence, "expected") <= q_start:
         return "expected"
-    if _has_marker(sentence, q_start, c.target_multi, c.single_markers["target"]):
+    if _first_marker_end(sentence, "target") <= q_start:
         return "target"
     return "actual"
 
 
-def _has_marker(sentence: str, q_start: int, longer: _Words, single: frozenset[str]) -> bool:
-    """A marker word occurs before the amount; a one-character marker (将, 要) only as a
-    word of its own, not inside another (将近, 重要, 主要)."""
-    before = sentence[:q_start]
-    if longer.within(before):
-        return True
-    # (``in`` per marker, not ``single.isdisjoint(before)``, which makes a string of every
+@functools.lru_cache(maxsize=512)  # asked by every amount of the sentence: a marker before it?
+def _first_marker_end(sentence: str, kind: str) -> float:
+    """Where the first marker of ``kind`` (expected, target) in the sentence ends, infinity
+    for none; a one-character marker (将, 要) counts only as a word of its own, not inside
+    another (将近, 重要, 主要)."""
+    c = _compiled()
+    first_end = (c.expected_multi if kind == "expected" else c.target_multi).first_end(sentence)
+    single = c.single_markers[kind]
+    # (``in`` per marker, not ``single.isdisjoint(sentence)``, which makes a string of every
     # character of the text: eight times slower on a sentence)
-    if not any(marker in before for marker in single):
-        return False
+    if not any(marker in sentence for marker in single):
+        return first_end
     for start, run in runs(sentence):  # (only the runs that hold one of the characters are segmented)
-        if start >= q_start:
+        if start >= first_end:
             break
-        if not any(marker in run[: q_start - start] for marker in single):
+        if not any(marker in run for marker in single):
             continue
         end = start
         for word in words(run):
             end += len(word)
-            if end > q_start:
-                break
             if word in single:
-                return True
-    return False
+                return min(end, first_end)
+    return first_end
 
 
 def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
@@ -551,7 +556,7 @@ def annotate_claims(doc: Document) -> None:
     # its times and subject positions: emptied here, so that a sentence repeated
     # from an earlier page costs what any sentence costs (and a benchmark corpus that
     # reuses sentences measures the real cost).
-    for by_sentence in (_time_expressions, _in_subject_position):
+    for by_sentence in (_time_expressions, _in_subject_position, _first_marker_end):
         by_sentence.cache_clear()
     ctx = _Context(doc)
     mentions = ctx.mentions
