@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
@@ -399,8 +401,38 @@ def _normalised_key(text: str) -> str:
     return not_content.sub("", normal)
 
 
-def _trigrams(key: str) -> set[str]:
-    return {key[i : i + 3] for i in range(max(1, len(key) - 2))}
+_THREE_UNITS = (1 << 48) - 1  # the first three UTF-16 units of a little-endian 64-bit word
+
+
+def _trigrams(key: str) -> set[int | str]:
+    """The key's character 3-grams (the key itself when shorter), each as the number
+    c₁ + c₂·2¹⁶ + c₃·2³² of its code points, or as a string when it holds a character
+    beyond the BMP (a string equals no number).
+
+    The numbers are the key's UTF-16 read as 64-bit words, four characters each, at four
+    offsets, with the fourth character masked off: all in C, where slicing 3-character
+    strings runs a Python loop and makes objects that cost more to hash and free.
+    """
+    n = len(key)
+    if n < 3:
+        return {key}
+    units = (key + "\0").encode("utf-16-le", "surrogatepass")  # "\0": a 4th character for the last 3-gram
+    if len(units) != 2 * (n + 1) or sys.byteorder != "little":  # surrogate pairs, or words read the other way
+        return {_trigram_code(key[i : i + 3]) for i in range(n - 2)}
+    words = memoryview(units)
+    grams: set[int | str] = set()
+    mask = itertools.repeat(_THREE_UNITS)
+    for first in range(4):  # the words starting at characters first, first + 4, … up to n - 3
+        count = (n + 1 - first) // 4
+        grams.update(map(operator.and_, words[2 * first : 2 * first + 8 * count].cast("Q"), mask))
+    return grams
+
+
+def _trigram_code(gram: str) -> int | str:
+    """What ``_trigrams`` makes of one 3-gram, for keys it cannot read as words."""
+    if max(gram) <= "\uffff":
+        return ord(gram[0]) | ord(gram[1]) << 16 | ord(gram[2]) << 32
+    return gram
 
 
 # How many of a paragraph's trigrams are looked up first in each kept paragraph.
@@ -417,7 +449,7 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     limits = rules.duplicates
     threshold = limits.near_duplicate_jaccard
     seen: dict[str, int] = {}
-    kept: list[tuple[int, set[str], int]] = []  # (length, trigrams, index)
+    kept: list[tuple[int, set[int | str], int]] = []  # (length, trigrams, index)
     for index, para in enumerate(result.paragraphs):
         if para.kind != "body":
             continue
