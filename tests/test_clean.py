@@ -234,3 +234,18 @@ def test_seed_output_is_byte_identical_across_runs(seed_predictions, tmp_path):
     assert run_cli(str(SEEDS), "--emit", "gold", "-o", str(again)).returncode == 0
     for name in ("sentences", "quantities", "entities", "claims"):
         assert (again / f"{name}.jsonl").read_bytes() == (seed_predictions / f"{name}.jsonl").read_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中国电力万千瓦ab1\x00\uffff\ud800\udc00𠀀😀"), max_size=40))
+@example("電力𠀀網")  # a character beyond the BMP: the one-3-gram-at-a-time way
+@example("ab")  # shorter than a 3-gram: the key itself
+def test_near_duplicate_trigrams_are_the_keys_3_grams_one_to_one(key):
+    """The numbers _trigrams reads from UTF-16 words stand for the key's 3-character
+    slices one to one, so that the Jaccard of two keys is that of their slices."""
+    from pipeline.clean import _trigram_code, _trigrams
+
+    slices = {key[i : i + 3] for i in range(max(1, len(key) - 2))}
+    grams = _trigrams(key)
+    assert len(grams) == len(slices)
+    assert grams == ({key} if len(key) < 3 else {_trigram_code(s) for s in slices})
