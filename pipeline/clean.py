@@ -332,9 +332,14 @@ def _not_content_bmp() -> re.Pattern:
     The class lists every BMP character that ``_NOT_CONTENT`` itself matches, so the two
     agree by construction (whatever Unicode version ``regex`` carries); ``re`` tests a BMP
     class against a bitmap, twice as fast as ``regex``'s property lookups on Chinese text.
+
+    The run is written ``[…][…]*``, not ``[…]+``: ``re`` skips ahead to a possible start
+    with the class alone only when the pattern begins with it, not with a repeat of it, and
+    otherwise starts the whole matcher at every character (``sub`` costs a third more).
     """
     matched = "".join(_NOT_CONTENT.findall("".join(map(chr, range(0x10000)))))  # ascending
-    return re.compile("[" + _ranges(map(ord, matched)) + "]+")
+    not_content = "[" + _ranges(map(ord, matched)) + "]"
+    return re.compile(not_content + not_content + "*")
 
 
 def _ranges(codes) -> str:
