@@ -54,7 +54,7 @@ bench-pipeline: setup
 	$(PY) bench/bench_pipeline.py
 
 bench-quick: setup
-	$(PY) bench/bench_pipeline.py --mb 2 --rounds 1
+	$(PY) bench/bench_pipeline.py --mb 4 --rounds 1
 
 profile: setup
 	$(PY) bench/profile_pipeline.py --mb 5

@@ -2,7 +2,7 @@
 
     python bench/bench_pipeline.py                  # the 20 MB and 100 MB corpora (~30 min on 2 cores)
     python bench/bench_pipeline.py --variant 20     # one of them
-    python bench/bench_pipeline.py --mb 2 --rounds 1   # a quick run on 2 MB
+    python bench/bench_pipeline.py --mb 4 --rounds 1   # a quick run on 4 MB
 
 For each corpus (pages of shuffled seed paragraphs, bench/corpus.py, deterministic), written
 as a JSONL file, four runs:
