@@ -123,7 +123,7 @@ def _chunks(corpus: str, size: int):
         yield chunk
 
 
-def contestant(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
+def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
     """One side of the run in turns: loads, says ``ready``, then on each ``next`` on stdin
     runs the next chunk of the corpus and answers its seconds (``end`` after the last chunk);
     on ``quit`` answers its peak RSS and CPU seconds. The work per document is what the
@@ -182,7 +182,7 @@ def contestant(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
                 for _ in jieba.cut(json.loads(line)["text"]):
                     pass
     else:
-        raise SystemExit(f"unknown contestant {kind}")
+        raise SystemExit(f"unknown side {kind}")
     chunks = _chunks(corpus, chunk_bytes)
     print("ready", flush=True)
     cpu_before = _usage()[1]
@@ -264,9 +264,9 @@ def in_turns(corpus: Path, sides: dict[str, tuple[str, int]], chunk_bytes: int) 
     procs = {}
     try:
         for label, (kind, workers) in sides.items():
-            procs[label] = subprocess.Popen(
-                [sys.executable, __file__, "--child", "contestant", "--kind", kind, "--corpus", str(corpus),
-                 "--workers", str(workers), "--chunk-bytes", str(chunk_bytes)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            command = [sys.executable, __file__, "--child", "side", "--kind", kind, "--corpus", str(corpus),
+                       "--workers", str(workers), "--chunk-bytes", str(chunk_bytes)]
+            procs[label] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         for label, proc in procs.items():
             if proc.stdout.readline().strip() != "ready":
                 raise SystemExit(f"{label} did not start (see its error above)")
@@ -370,8 +370,8 @@ def main() -> int:
     if args.child == "corpus":
         write_corpus(args.mb[0], Path(args.corpus))
         return 0
-    if args.child == "contestant":
-        contestant(args.kind, args.corpus, args.workers, args.chunk_bytes)
+    if args.child == "side":
+        side(args.kind, args.corpus, args.workers, args.chunk_bytes)
         return 0
     if args.child:
         child(args.child, args.corpus, args.workers)
