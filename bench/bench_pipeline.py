@@ -44,6 +44,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +80,7 @@ def _spacy_jieba():
 
 
 def child(kind: str, corpus: str, workers: int) -> None:
-    cpu_before = 0.0
+    """One separate run: the pipeline through its command line, a reference through its runner."""
     if kind == "pipeline":
         from pipeline.cli import main
         from pipeline.process import start_up
@@ -87,22 +89,11 @@ def child(kind: str, corpus: str, workers: int) -> None:
         start, cpu_before = time.perf_counter(), _usage()[1]
         code = main([corpus, "-o", os.devnull, "--workers", str(workers), "--no-progress"])
         assert code in (0, 1), code
-    elif kind == "spacy":
-        nlp = _spacy_jieba()
-        start, cpu_before = time.perf_counter(), _usage()[1]
-        for _ in nlp.pipe(_texts(corpus)):
-            pass
-    elif kind == "jieba":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        start, cpu_before = time.perf_counter(), _usage()[1]
-        for text in _texts(corpus):
-            for _ in jieba.cut(text):
-                pass
     else:
-        raise SystemExit(f"unknown measurement {kind}")
+        run, _ = _runner(kind, corpus, workers)
+        start, cpu_before = time.perf_counter(), _usage()[1]
+        with open(corpus, encoding="utf-8") as lines:
+            run(lines)
     seconds = time.perf_counter() - start
     peak, cpu = _usage()
     print(json.dumps({"seconds": seconds, "peak_rss_kb": peak, "cpu_seconds": cpu - cpu_before}))
@@ -123,11 +114,9 @@ def _chunks(corpus: str, size: int):
         yield chunk
 
 
-def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
-    """One side of the run in turns: loads, says ``ready``, then on each ``next`` on stdin
-    runs the next chunk of the corpus and answers its seconds (``end`` after the last chunk);
-    on ``quit`` answers its peak RSS and CPU seconds. The work per document is what the
-    separate run of the same kind does."""
+def _runner(kind: str, corpus: str, workers: int) -> tuple[Callable[[Iterable[str]], None], Executor | None]:
+    """The work of ``kind`` on the corpus's JSON lines, loaded and ready, and its pool if it
+    has one (to shut down at the end)."""
     sink = open(os.devnull, "wb")
     pool = None
     if kind in ("pipeline", "pool"):
@@ -143,14 +132,14 @@ def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
 
             start_up()
 
-            def run(lines: list[str]) -> None:
+            def run(lines: Iterable[str]) -> None:
                 for source in read_jsonl(iter(lines), corpus):
                     sink.write(work(source)[2][""])
         else:
             pool = worker_pool(workers)
             _warm_up(pool, workers)
 
-            def run(lines: list[str]) -> None:  # as the CLI does with --workers N
+            def run(lines: Iterable[str]) -> None:  # as the CLI does with --workers N
                 for _, _, chunks, _ in map_ordered(work, read_jsonl(iter(lines), corpus), workers, pool=pool):
                     sink.write(chunks[""])
     elif kind in ("loop", "loop-pool"):
@@ -162,13 +151,13 @@ def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
             pool = ProcessPoolExecutor(workers)
             _warm_up(pool, workers)
 
-        def run(lines: list[str]) -> None:
+        def run(lines: Iterable[str]) -> None:
             for _ in map_ordered(_loop, (json.loads(line)["text"] for line in lines), workers, pool=pool):
                 pass
     elif kind == "spacy":
         nlp = _spacy_jieba()
 
-        def run(lines: list[str]) -> None:
+        def run(lines: Iterable[str]) -> None:
             for _ in nlp.pipe(json.loads(line)["text"] for line in lines):
                 pass
     elif kind == "jieba":
@@ -177,12 +166,21 @@ def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
 
-        def run(lines: list[str]) -> None:
+        def run(lines: Iterable[str]) -> None:
             for line in lines:
                 for _ in jieba.cut(json.loads(line)["text"]):
                     pass
     else:
-        raise SystemExit(f"unknown side {kind}")
+        raise SystemExit(f"unknown measurement {kind}")
+    return run, pool
+
+
+def side(kind: str, corpus: str, workers: int, chunk_bytes: int) -> None:
+    """One side of the run in turns: loads, says ``ready``, then on each ``next`` on stdin
+    runs the next chunk of the corpus and answers its seconds (``end`` after the last chunk);
+    on ``quit`` answers its peak RSS and CPU seconds. The work per document is what the
+    separate run of the same kind does."""
+    run, pool = _runner(kind, corpus, workers)
     chunks = _chunks(corpus, chunk_bytes)
     print("ready", flush=True)
     cpu_before = _usage()[1]

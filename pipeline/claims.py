@@ -21,6 +21,13 @@ from typing import NamedTuple
 
 import regex
 
+try:  # the standard library's parser of regular expressions (regex has none to ask), to read
+    # what the time patterns require; private, so a Python without it only searches more
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:
+    _sre = _sre_parse = None
+
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
 from .segment import runs, words
@@ -201,31 +208,28 @@ def _characters_every_match_holds(pattern: str) -> set[str]:
     pattern. Any other construct adds nothing, so the set can only be too small. (The one
     regex syntax that parser reads otherwise without an error, fuzzy matching such as
     (?:2024年){e<=1}, is not used by the rules.)"""
-    try:  # the standard library's parser (regex has none to ask); private, so it may move
-        import re._constants as sre_constants
-        import re._parser as sre_parse
-    except ImportError:  # another Python: nothing known, every text is searched
+    if _sre_parse is None:  # another Python: nothing known, every text is searched
         return set()
     try:
-        parsed = sre_parse.parse(pattern)
-    except sre_constants.error:  # regex-only syntax (\p{Han}): nothing known
+        parsed = _sre_parse.parse(pattern)
+    except _sre.error:  # regex-only syntax (\p{Han}): nothing known
         return set()
-    if parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE:
+    if parsed.state.flags & _sre.SRE_FLAG_IGNORECASE:
         return set()
-    return _held(parsed, sre_constants)
+    return _held(parsed)
 
 
-def _held(items, sre_constants) -> set[str]:
+def _held(items) -> set[str]:
     held: set[str] = set()
     for op, arg in items:
-        if op is sre_constants.LITERAL:
+        if op is _sre.LITERAL:
             held.add(chr(arg))
-        elif op is sre_constants.SUBPATTERN:
-            held |= _held(arg[-1], sre_constants)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
-            held |= _held(arg[-1], sre_constants)
-        elif op is sre_constants.BRANCH:
-            held |= set.intersection(*(_held(branch, sre_constants) for branch in arg[1]))
+        elif op is _sre.SUBPATTERN:
+            held |= _held(arg[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
+            held |= _held(arg[-1])
+        elif op is _sre.BRANCH:
+            held |= set.intersection(*(_held(branch) for branch in arg[1]))
     return held
 
 
