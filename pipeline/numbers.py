@@ -22,7 +22,7 @@ from .rules import RuleEntry, RulesError, load_entries, load_section, rules_path
 RULE_FILE = "numerals.yaml"
 SECTIONS = ("digits", "tens_words", "small_units", "large_units", "width_folding", "decimal_points",
             "fraction_marker", "vague_digits", "approximate_pairs", "percent_words", "tenths_words",
-            "unit_initial_after_qian", "not_amounts")
+            "unit_initial_after_qian", "not_amounts", "signs", "mixed_fraction_marker", "discount_words")
 # Longer strings are never one numeral; the cap also bounds recursion and int() sizes.
 MAX_NUMERAL_CHARS = 64
 
@@ -66,6 +66,16 @@ class PercentWord(RuleEntry):
     denominator: int = Field(gt=0)
 
 
+class Signs(RuleEntry):
+    minus_chars: str = Field(min_length=1)
+    minus_words: list[str]
+
+
+class DiscountWords(RuleEntry):
+    chars: str = Field(min_length=1)
+    not_followed_by: str = ""
+
+
 class NotAmount(RuleEntry):
     text: str = Field(min_length=1)
     note: str = ""
@@ -106,6 +116,11 @@ class _Tables:
         vague = load_entries(RULE_FILE, "vague_digits", VagueDigit)
         pairs = load_section(RULE_FILE, "approximate_pairs", ApproximatePairs)
         self.fraction_marker = load_section(RULE_FILE, "fraction_marker", CharSet).chars
+        self.mixed_marker = load_section(RULE_FILE, "mixed_fraction_marker", CharSet).chars
+        signs = load_section(RULE_FILE, "signs", Signs)
+        self.minus_chars, self.minus_words = signs.minus_chars, tuple(signs.minus_words)
+        discount = load_section(RULE_FILE, "discount_words", DiscountWords)
+        self.discount, self.discount_not_before = discount.chars, discount.not_followed_by
         self.tenths = load_section(RULE_FILE, "tenths_words", CharSet).chars
         self.after_qian = frozenset(load_section(RULE_FILE, "unit_initial_after_qian", CharSet).chars)
         all_chars = [c for e in digits + tens + small + large + vague for c in e.chars] + list(points)
@@ -153,6 +168,10 @@ class _Tables:
         self.bare_digit_re = regex.compile(f"[1-9]|{_class(nonzero)}{{1,2}}|{_class(''.join(self.vague))}")
         self.arabic_fraction_re = regex.compile(r"([0-9]+)/([0-9]+)")
         self.tenths_re = regex.compile(f"(.+){regex.escape(self.tenths)}({_class(nonzero)})?")
+        self.discount_re = regex.compile(f"({_class(nonzero)})({_class(plain_digits)})?{regex.escape(self.discount)}"
+                                         f"|([0-9](?:\\.[0-9])?){regex.escape(self.discount)}")
+        self.sign_re = regex.compile(f"(?:{_class(self.minus_chars)}|{'|'.join(map(regex.escape, self.minus_words))})")
+        self.spaced_re = regex.compile(r"[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?:\.[0-9]+)?")
 
         # Regexes over the original text, for extraction: every variant spelling counts.
         def spelled(entries, keep=lambda e: True) -> str:
@@ -166,10 +185,14 @@ class _Tables:
         a = "[0-9０-９]"
         # A thousands comma: ASCII anywhere, full-width only between full-width digits
         # (between ASCII digits it is the comma of a list). Never part of a version 1.2.3.
-        number = rf"{a}++(?:,{a}{{3}}|，[０-９]{{3}})*+(?:[.．]{a}++)?+(?![.．]?{a})"
+        # Thousands may also be set apart by a (thin or no-break) space: 1 000, 12 500.
+        # Look-arounds use \d, every decimal digit Unicode knows: a numeral is never read
+        # out of the middle of a digit run in another script (𑛕025 is no 25).
+        spaced = rf"[0-9]{{1,3}}(?:[ \u00a0\u2009\u202f][0-9]{{3}})++(?![0-9])"
+        number = (rf"(?:{spaced}|{a}++(?:,{a}{{3}}|，[０-９]{{3}})*+)(?:[.．]{a}++)?+(?![.．]?\d)")
         point = rf"{_class(points)}(?={_class(d, z)})"  # 三点五, but not 三点 (o'clock)
         start = "|".join([
-            rf"(?<![0-9０-９.．]){number}",
+            rf"(?<![\d.．]){number}",
             _class(d),
             rf"{_class(z)}(?={_class(d, z)}|{point})",              # 二〇二四, 零点五; not 零售
             rf"{_class(tens_unit)}(?={_class(d, last, lu)})",       # 十五, 十几, 十万; not 十分
@@ -177,12 +200,13 @@ class _Tables:
             rf"{_class(lead)}(?={_class(tens_unit, hundreds, lu)})",  # 几十, 数百; not 数据, 几乎
         ])
         # After an Arabic number only units follow (3两 is 3 + the weight unit 两).
-        body = rf"(?<![0-9０-９]){_class(d, z, last)}|{_class(tens_unit, hundreds, lu)}|{number}|{point}"
+        body = rf"(?<!\d){_class(d, z, last)}|{_class(tens_unit, hundreds, lu)}|{number}|{point}"
         # Bounded, so that a long run of unit characters (万万万…) is not rescanned from each one.
         chinese_run = rf"(?:{_class(d, z, tens_unit, hundreds, lu)}|{point}){{1,{MAX_NUMERAL_CHARS}}}+"
         marker = regex.escape(self.fraction_marker)
-        fraction = (rf"(?<![0-9０-９.．/／]){a}++[/／]{a}++(?![/／.．]?{a})"
-                    rf"|(?={_class(d, z, tens_unit)}){chinese_run}{marker}{chinese_run}")  # not 百分之
+        mixed = rf"(?:{chinese_run}{regex.escape(self.mixed_marker)})?"  # 一又二分之一
+        fraction = (rf"(?<![\d.．/／]){a}++[/／]{a}++(?![/／.．]?\d)"
+                    rf"|(?={_class(d, z, tens_unit)}){mixed}{chinese_run}{marker}{chinese_run}")  # not 百分之
         self.numeral_re = regex.compile(rf"{fraction}|(?:{start})(?:{body})*+")
         # The same pattern for scanning running text, compiled with `re` behind a look-ahead at
         # the characters a numeral can start with: `re` then skips all other characters fast
@@ -191,10 +215,15 @@ class _Tables:
         initials = _class(d, z, tens_unit, hundreds, lead)[1:-1]
         self.numeral_scan_re = re.compile(rf"(?=[0-9０-９{initials}])(?:{self.numeral_re.pattern})")
         prefixes = "|".join("".join(self.variants(c) for c in word) for word, _ in self.percent_words)
+        # 九成, 七成五, 2.5成; 九折, 八五折, 7.5折 (a price cut to that share)
+        not_before = f"(?!{_class(self.discount_not_before)})"
         self.percent_re = regex.compile(rf"(?:{prefixes})(?:{number}|{chinese_run})"
-                                        rf"|{_class(d, tens_unit)}{_class(self.tenths)}{_class(d)}?")
+                                        rf"|(?:{_class(d, tens_unit)}|(?<![\d.．])[0-9]{{1,2}}(?:\.[0-9])?)"
+                                        rf"{_class(self.tenths)}{_class(d)}?{not_before}"
+                                        rf"|(?<![\d.．]){_class(d)}{_class(d, z)}?{_class(self.discount)}{not_before}"
+                                        rf"|(?<![\d.．])[0-9](?:\.[0-9])?{_class(self.discount)}{not_before}")
         self.numeral_chars = "".join(dict.fromkeys(
-            "0123456789,./" + width.from_chars + "".join(all_chars) + self.fraction_marker))
+            "0123456789,./" + width.from_chars + "".join(all_chars) + self.fraction_marker + self.mixed_marker))
 
     def folded(self, text: str) -> str:
         return text.translate(self.fold)
@@ -208,6 +237,7 @@ _T = _Tables()
 NUMERAL_CHARS: str = _T.numeral_chars
 NUMERAL_RE: regex.Pattern = _T.numeral_re
 PERCENT_WORDS_RE: regex.Pattern = _T.percent_re
+MINUS_CHARS: str = _T.minus_chars
 
 
 def _exact(found: Range | None) -> Fraction | None:
@@ -229,7 +259,9 @@ def _section(s: str, as_multiplier: bool) -> Range | None:
             if last_unit is not None and unit >= last_unit or after_zero and unit * 100 > last_unit:
                 return None
             if digit is None:  # 十五 = 15; a bare 百/千 only multiplies a larger unit (百万)
-                if i or not (unit == 10 or as_multiplier):
+                # Inside a number a bare 十 follows 百 or 零 only: 一百十六 = 116, 一千零十 = 1010.
+                inner_ten = unit == 10 and (after_zero or last_unit == 100)
+                if i and not inner_ten or not i and not (unit == 10 or as_multiplier):
                     return None
                 digit = ("digit", Fraction(1), Fraction(1), "")
             kind, d_low, d_high, rule = digit
@@ -314,6 +346,12 @@ def _parse(text: str, as_multiplier: bool = False) -> Range | None:
     if not text or len(text) > MAX_NUMERAL_CHARS:
         return None
     s = _T.folded(text)
+    if sign := _T.sign_re.match(s):  # -12.9, −12.9, 负十二点九, 零下五
+        rest = s[sign.end():]
+        found = _parse(rest, as_multiplier) if rest and not _T.sign_re.match(rest) else None
+        return None if found is None else (-found[1], -found[0])
+    if _T.spaced_re.fullmatch(s):  # 1 000, 12 500.5: thousands set apart by spaces
+        s = "".join(s.split())
     if s in _T.not_amounts:
         return None
     if s == _T.zero:
@@ -325,11 +363,17 @@ def _parse(text: str, as_multiplier: bool = False) -> Range | None:
         numerator, denominator = int(match[1]), int(match[2])
         return None if denominator == 0 else (Fraction(numerator, denominator),) * 2
     if _T.fraction_marker in s:  # 五分之一: the denominator comes first
+        whole = Fraction(0)
+        if _T.mixed_marker in s:  # 一又二分之一 = 1 + 1/2
+            whole_text, s = s.split(_T.mixed_marker, 1)
+            whole = _exact(_value(whole_text))
+            if whole is None or _T.mixed_marker in s:
+                return None
         denominator_text, numerator_text = s.split(_T.fraction_marker, 1)
         denominator, numerator = _exact(_value(denominator_text)), _exact(_value(numerator_text))
-        if not denominator or numerator is None:
+        if not denominator or numerator is None or whole and numerator >= denominator:
             return None
-        return (numerator / denominator,) * 2
+        return (whole + numerator / denominator,) * 2
     return _value(s, as_multiplier)
 
 
@@ -357,9 +401,13 @@ def parse_percent_words(text: str) -> Fraction | None:
             return None if share is None else share * 100 / denominator
     if match := _T.tenths_re.fullmatch(s):
         tenths = _exact(_section(match[1], as_multiplier=False))
-        if tenths is None or not 1 <= tenths <= 10 or match[2] and tenths == 10:
+        if tenths is None or not 0 < tenths <= 10 or match[2] and (tenths == 10 or tenths.denominator != 1):
             return None
         return tenths * 10 + (_T.digit_value[match[2]] if match[2] else 0)
+    if match := _T.discount_re.fullmatch(s):  # 八五折 = 85 %, 7.5折 = 75 %
+        if match[3]:
+            return Fraction(match[3]) * 10
+        return _T.digit_value[match[1]] * 10 + (_T.digit_value[match[2]] if match[2] else 0)
     return None
 
 

@@ -1,213 +1,28 @@
-"""Quantities: every measured amount in a sentence, normalised to GOLD.md's canonical units.
+"""Quantities: every measured amount in a sentence, with the parts it is built from.
 
 Two steps, each testable on its own:
 
 - ``find_quantities(text)`` extracts: it returns ``QuantityMatch`` spans with their parts
-  (numeral, unit entry, qualifier words), using the numeral finder of ``numbers.py`` and
-  the unit table of ``rules/units.yaml`` — one generic rule, numeral × unit, instead of
-  a rule per unit.
-- ``resolve(match)`` computes the value in the canonical unit, in exact arithmetic
-  (``Fraction``: 亩 = 2000/3 m²); floats appear only in the output record.
+  (numeral, unit, qualifier), using the numeral finder of ``numbers.py`` and the unit
+  table of ``rules/units.yaml`` — one generic rule, numeral × unit, instead of a rule
+  per unit. Compound units (元/吨, 每千瓦时…元), currencies written before the amount
+  (台币5千元, $100), signs (-12.9%, 零下5℃) and ranges (1-2亿元) are parts of that rule.
+- ``resolve(match)`` (``quantity_resolution.py``) computes the value in the canonical
+  unit, in exact arithmetic; floats appear only in the output record.
 
-Context knowledge (qualifier words, rank cues, what makes a number a date or a name) is
-in ``rules/quantity_context.yaml``.
+The rule data is loaded by ``quantity_rules.py``; traditional text is read through its
+one-for-one simplified view, so spans are those of the text as written.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import regex
-from pydantic import Field
 
-from .model import Document, Quantity, records
-from .numbers import NUMERAL_CHARS, numeral_fields, percent_word_spans
-from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
-
-# ---------------------------------------------------------------------------- rule data
-
-
-class Unit(RuleEntry):
-    surface: str = Field(min_length=1)
-    canonical: str | None = None  # counts: the surface itself
-    factor: str = "1"
-    dimension: str = "count"
-    kind: Literal["measure", "count"] = "measure"
-    article_one: bool = False
-    lone_multiplier: bool = False
-    guard: Literal["energy_du", "arabic_numeral", "after_multiplier", "duration_year",
-                   "approximate_or_arabic"] | None = None
-    qualifier: str | None = None
-    not_before: str = ""
-    source: str
-    note: str | None = None
-
-    @property
-    def unit(self) -> str:
-        return self.canonical or self.surface
-
-    @functools.cached_property
-    def exact_factor(self) -> Fraction:
-        return Fraction(self.factor)
-
-
-class RateSuffix(RuleEntry):
-    surface: str
-    per: str
-
-
-class Frame(RuleEntry):
-    prefix: str
-    suffix: str
-    canonical: str
-    factor: str
-    dimension: str
-    source: str
-
-    @functools.cached_property
-    def exact_factor(self) -> Fraction:
-        return Fraction(self.factor)
-
-
-class WordAmount(RuleEntry):
-    surface: str
-    value: str
-    canonical: str
-    dimension: str
-    guard: Literal["ranking_context"] | None = None
-    source: str
-
-    @functools.cached_property
-    def exact_value(self) -> Fraction:
-        return Fraction(self.value)
-
-
-class QualifierWord(RuleEntry):
-    surface: str
-    qualifier: Literal["=", "~", ">", ">=", "<", "<="]
-    not_for_dimensions: list[str] = []
-    only_for_kinds: list[str] = []
-    not_followed_by: str = ""
-    note: str | None = None
-
-
-class LoneMultiplier(RuleEntry):
-    surface: str
-    value: str
-
-    @functools.cached_property
-    def exact_value(self) -> Fraction:
-        return Fraction(self.value)
-
-
-class RankRules(RuleEntry):
-    suffixes: list[str]
-    cues: list[str]
-    cue_window: int
-    superlative_after: list[str]
-
-
-class BoundPrefix(RuleEntry):
-    surface: str
-    qualifier: str
-
-
-class Context(RuleEntry):
-    inner_approximation: str
-    bound_prefix: BoundPrefix
-    # Word lists are tuples: ``text.startswith(words, pos)`` tests them all in one call.
-    range_connectors: tuple[str, ...]
-    product_signs: tuple[str, ...]
-    ordinal_classifiers: str
-    scale_suffix: str
-    set_phrase_openers: str
-    date_year_min: int
-    year_not_duration_after: tuple[str, ...]
-    bare_noun_count_unit: str
-    bridge_verbs: list[str]
-    bridge_max_chars: int
-    ordinal_nouns_after: tuple[str, ...]
-    set_phrase_heads: tuple[str, ...]
-    set_phrases: tuple[str, ...]
-    distributive_one: str
-    free_lone_multipliers: list[str]
-
-
-@dataclass(frozen=True)
-class Tables:
-    units: dict[str, Unit]
-    unit_re: regex.Pattern
-    lone_unit_re: regex.Pattern
-    rates: dict[str, RateSuffix]
-    rate_re: regex.Pattern
-    frames: tuple[Frame, ...]
-    frame_suffixes: tuple[str, ...]  # a quick test before trying each frame
-    words: tuple[WordAmount, ...]
-    word_by_surface: dict[str, WordAmount]
-    word_re: regex.Pattern
-    before: dict[str, QualifierWord]
-    after: dict[str, QualifierWord]
-    lone: dict[str, LoneMultiplier]
-    lone_re: regex.Pattern
-    bridge_re: regex.Pattern
-    ranks: RankRules
-    context: Context
-    trigger_re: regex.Pattern
-
-
-@functools.cache
-def tables() -> Tables:
-    units = load_entries("units.yaml", "units", Unit)
-    by_surface: dict[str, Unit] = {}
-    for unit in units:
-        if unit.surface in by_surface:
-            raise RulesError(f"{rules_path('units.yaml')}: unit surface {unit.surface!r} is listed twice")
-        if unit.kind == "measure" and not unit.canonical:
-            raise RulesError(f"{rules_path('units.yaml')}: measure unit {unit.surface!r} needs a canonical unit")
-        unit.exact_factor  # validates the fraction
-        by_surface[unit.surface] = unit
-    rates = {r.surface: r for r in load_entries("units.yaml", "rate_suffixes", RateSuffix)}
-    words = tuple(load_entries("units.yaml", "word_amounts", WordAmount))
-    before = {q.surface: q for q in load_entries("quantity_context.yaml", "qualifiers_before", QualifierWord)}
-    after = {q.surface: q for q in load_entries("quantity_context.yaml", "qualifiers_after", QualifierWord)}
-    lone = {m.surface: m for m in load_entries("quantity_context.yaml", "lone_multipliers", LoneMultiplier)}
-    context = load_fields("quantity_context.yaml", Context)
-    lone_units = [u.surface for u in units if u.lone_multiplier]
-    frames = tuple(load_entries("units.yaml", "frames", Frame))
-    return Tables(
-        units=by_surface,
-        unit_re=regex.compile(alternation(by_surface)),
-        lone_unit_re=regex.compile(alternation(lone_units)),
-        rates=rates,
-        rate_re=regex.compile(alternation(rates)),
-        frames=frames,
-        frame_suffixes=tuple(f.suffix for f in frames),
-        words=words,
-        word_by_surface={w.surface: w for w in words},
-        word_re=regex.compile(alternation(w.surface for w in words)),
-        before=before,
-        after=after,
-        lone=lone,
-        lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
-                              f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
-                              f"(?![0-9０-９零〇一二两三四五六七八九])"),
-        bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
-                                f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
-        ranks=load_section("quantity_context.yaml", "ranks", RankRules),
-        context=context,
-        # Any character that can start an amount: a sentence without one has none.
-        trigger_re=regex.compile("[" + regex.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
-                                 | {w.surface[0] for w in words}))) + "]"),
-    )
-
-
-def load_rules() -> None:
-    tables()
-
-
-# ---------------------------------------------------------------------------- extraction
+from .numbers import numeral_fields, percent_word_spans
+from .quantity_rules import Tables, Unit, load_rules, simplified_view, tables  # noqa: F401 (re-exported)
 
 ONE = Fraction(1)
 
@@ -225,11 +40,13 @@ class QuantityMatch(NamedTuple):  # immutable; built per amount, several times f
     factor: Fraction = ONE
     dimension: str = "count"
     qualifier: str = "="
+    page_yuan: bool = False   # the unit's CNY is the page's yuan (a bare 元)
+    yuan_currency: str = ""   # an explicitly named yuan currency (TWD for 新台币)
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is built 3× slower, and one is built per numeral
 class _Amount:
-    """A numeral-like start: a parsed numeral, a lone multiplier, or a percent word (never changed)."""
+    """A numeral-like start: a parsed numeral, a lone multiplier, or a percent word."""
 
     start: int
     end: int
@@ -241,6 +58,14 @@ class _Amount:
     has_multiplier: bool = False
     bound: str | None = None  # 上千: ">=" with 上 in the span
     is_percent: bool = False
+
+
+_MULTIPLIER_ONLY = frozenset("百千万亿佰仟萬億")
+_ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_LARGE_MULTIPLIERS = frozenset("万亿萬億")
+_HAN = regex.compile(r"\p{Han}")
+_LATIN = regex.compile(r"[A-Za-z]")
+_CLAUSE_BREAK = regex.compile(r"[\p{P}\s]")
 
 
 def _amounts(text: str, t: Tables) -> list[_Amount]:
@@ -264,12 +89,7 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
     found.sort(key=lambda a: (a.start, -a.end))
-    return found
-
-
-_MULTIPLIER_ONLY = frozenset("百千万亿佰仟萬億")
-_ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
-_LARGE_MULTIPLIERS = frozenset("万亿萬億")
+    return [_signed(a, text, t) for a in found]
 
 
 def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, low: Fraction | None,
@@ -280,10 +100,30 @@ def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, lo
     arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
     return _Amount(start, end, value, low, high, chinese=not arabic, arabic=arabic,
                    has_multiplier=not _LARGE_MULTIPLIERS.isdisjoint(numeral),
-                   is_percent="/" in numeral or "分之" in numeral)
+                   is_percent=("/" in numeral or "分之" in numeral) and "又" not in numeral)
 
 
-_HAN = regex.compile(r"\p{Han}")
+def _signed(amount: _Amount, text: str, t: Tables) -> _Amount:
+    """A written minus or 负/零下 before the numeral makes it negative (-12.9%, 零下5℃).
+
+    A hyphen right after an amount or a unit connects a range instead (1-2亿元, 3吨-5吨)."""
+    start = amount.start
+    if start == 0 or amount.value is None and amount.low is None:
+        return amount
+    before = text[start - 1]
+    if before in t.minus_chars:
+        previous = text[start - 2 : start - 1]
+        if previous and (previous in t.amount_final_chars or _LATIN.match(previous)):
+            return amount
+        sign_start = start - 1
+    elif before == "负" or text.startswith("零下", start - 2):
+        sign_start = start - (1 if before == "负" else 2)
+    else:
+        return amount
+    value = None if amount.value is None else -amount.value
+    low, high = (None, None) if amount.low is None else (-amount.high, -amount.low)
+    return _Amount(sign_start, amount.end, value, low, high, amount.chinese, amount.arabic,
+                   amount.has_multiplier, amount.bound, amount.is_percent)
 
 
 def _match_at(pattern: regex.Pattern, text: str, pos: int) -> str | None:
@@ -311,7 +151,7 @@ def _guard_ok(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tables, 
 
 
 def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tuple[str | None, int]:
-    for length in (3, 2, 1):
+    for length in (4, 3, 2, 1):
         word = text[max(0, start - length) : start]
         q = t.before.get(word)
         if q and len(word) == length and not (unit and unit.dimension in q.not_for_dimensions):
@@ -337,15 +177,41 @@ def _qualifier_after(text: str, end: int, t: Tables, unit: Unit | None) -> str |
     return None
 
 
+def _title_spans(text: str, t: Tables) -> list[tuple[int, int]]:
+    """Spans inside title marks (《…》, 〈…〉): numbers there name, they do not measure."""
+    spans = []
+    for opening, closing in t.context.title_marks:
+        at = text.find(opening)
+        while at >= 0:
+            end = text.find(closing, at + 1)
+            end = len(text) if end < 0 else end
+            spans.append((at, end))
+            at = text.find(opening, end)
+    return spans
+
+
 def find_quantities(text: str) -> list[QuantityMatch]:
-    """Every amount in ``text`` (a sentence or heading), left to right, non-overlapping."""
+    """Every amount in ``text`` (a sentence or heading), left to right, non-overlapping.
+
+    Traditional characters are read through the simplified view; spans and texts are
+    those of ``text`` as written."""
+    view = simplified_view(text)
+    matches = _find(view)
+    if view is not text:
+        matches = [m._replace(text=text[m.start:m.end]) for m in matches]
+    return matches
+
+
+def _find(text: str) -> list[QuantityMatch]:
     t = tables()
     if not t.trigger_re.search(text):
         return []
     matches: list[QuantityMatch] = []
-    taken_until = 0
     amounts = _amounts(text, t)
-    index = 0
+    by_start: dict[int, _Amount] = {}
+    for amount in amounts:  # the longest amount at each start (amounts are sorted so)
+        by_start.setdefault(amount.start, amount)
+    titles = _title_spans(text, t) if any(o in text for o, _ in t.context.title_marks) else []
     for word in t.word_re.finditer(text):
         entry = t.word_by_surface[word.group()]
         if entry.guard == "ranking_context" and (
@@ -356,12 +222,13 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         matches.append(QuantityMatch(word.start(), word.end(), word.group(), entry.exact_value,
                                      unit=entry.canonical, dimension=entry.dimension, qualifier=qualifier))
     word_spans = [(m.start, m.end) for m in matches]
-    while index < len(amounts):
-        amount = amounts[index]
-        index += 1
+    taken_until = 0
+    for amount in amounts:
         if amount.start < taken_until or word_spans and any(s <= amount.start < e for s, e in word_spans):
             continue
-        found = _quantity_from(amount, amounts[index:], text, t)
+        if titles and any(s < amount.start < e for s, e in titles):
+            continue
+        found = _quantity_from(amount, by_start, text, t)
         if found is None:
             continue
         matches.append(found)
@@ -381,9 +248,6 @@ def _drop_overlaps(matches: list[QuantityMatch]) -> list[QuantityMatch]:
     return kept
 
 
-_CLAUSE_BREAK = regex.compile(r"[\p{P}\s]")
-
-
 def _rank_cue(text: str, start: int, t: Tables) -> bool:
     """A ranking verb or scope word earlier in the same clause (居全国…, 位列自治区…)."""
     window = text[max(0, start - t.ranks.cue_window) : start]
@@ -393,7 +257,17 @@ def _rank_cue(text: str, start: int, t: Tables) -> bool:
     return any(cue in window for cue in t.ranks.cues)
 
 
-def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tables) -> QuantityMatch | None:
+def _guarded(amount: _Amount, text: str, t: Tables) -> bool:
+    """A named guard of quantity_context.yaml before the numeral (URL, code)."""
+    if amount.start == 0:
+        return False
+    before = text[amount.start - 1]
+    guard = t.guards["after_url_or_code"]
+    return before in guard.chars_before or guard.letters_before and bool(_LATIN.match(before))
+
+
+def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: Tables,
+                   chain: bool = True) -> QuantityMatch | None:
     ctx = t.context
     start, pos = amount.start, amount.end
     # Ordinals and ranks: 第N…
@@ -402,6 +276,9 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
     # Set phrases: “两个屏障”, 国内国际两个市场、两种资源
     if amount.chinese and (start > 0 and text[start - 1] in ctx.set_phrase_openers
                            or text.startswith(ctx.set_phrases, start)):
+        return None
+    prefix = _currency_before(text, start, t)
+    if prefix is None and _guarded(amount, text, t):
         return None
     # Frames: 每秒1000万亿次, 时速400公里
     if text.startswith(t.frame_suffixes, pos):
@@ -414,7 +291,10 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
     if amount.is_percent:
         end = pos
         qualifier = _qualifier_after(text, end, t, None) or _qualifier_before(text, start, t, None)[0]
-        value = amount.value * 100 if amount.value is not None and "/" in text[start:end] or "分之" in text[start:end] and not text[start:end].startswith(("百分之", "千分之", "万分之")) else amount.value
+        written = text[start:end]
+        value = amount.value
+        if value is not None and ("/" in written or "分之" in written and not written.startswith(("百分之", "千分之", "万分之"))):
+            value = value * 100
         return _build(text, start, end, amount, "%", ONE, "percent", qualifier or ("~" if amount.low is not None else "="), value=value)
     inner = False
     multiplier = ONE
@@ -423,51 +303,175 @@ def _quantity_from(amount: _Amount, following: list[_Amount], text: str, t: Tabl
         while pos < len(text) and text[pos] in "万亿":  # 850余万吨
             multiplier *= 10000 if text[pos] == "万" else 100000000
             pos += 1
+    elif amount.arabic and not amount.has_multiplier and text[pos : pos + 1] in t.latin \
+            and not _LATIN.match(text, pos + 1) and t.unit_re.match(text, pos + 1):
+        multiplier, pos = t.latin[text[pos]], pos + 1  # 5k元, 2w人
+    if amount.arabic and text[pos : pos + 1] == " " and t.unit_re.match(text, pos + 1):
+        pos += 1  # 3 km, 1 秒钟
     surface = _match_at(t.unit_re, text, pos)
+    if prefix is not None:
+        return _prefixed(amount, prefix, surface, text, pos, t, multiplier, inner)
+    per = _per_unit_before(text, start, t)
     if surface is None:
-        return _range_or_product(amount, following, text, t) or _bare_noun_count(amount, text, pos, t, inner)
+        if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and _rank_cue(text, start, t):
+            return QuantityMatch(start, pos + len(t.ranks.top_suffix), text[start:pos + len(t.ranks.top_suffix)],
+                                 amount.value * multiplier, unit="rank", dimension="rank", qualifier="<=")
+        if chain:
+            ranged = _range_or_product(amount, by_start, text, t)
+            if ranged is not None:
+                return ranged
+        return _implied(amount, text, pos, t, inner, multiplier)
     unit = t.units[surface]
     unit_end = pos + len(surface)
-    if not _guard_ok(unit, amount, text, unit_end, t, inner):
+    if not _guard_ok(unit, amount, text, unit_end, t, inner) or _not_this_unit(unit, amount, text, unit_end, t):
         return None
     if unit.article_one and text[start:amount.end] == "一" and not inner:
         return None  # 一批, 一条: an article, not an amount
-    if text.startswith(ctx.scale_suffix, unit_end):
-        return None  # 百吨级: a scale word
-    if unit.not_before and text[unit_end : unit_end + 1] and text[unit_end] in unit.not_before:
-        return None  # 两位数: a fixed expression
-    if unit.kind == "count" and text.startswith(ctx.ordinal_nouns_after, unit_end):
-        return None  # 十一次全会: the number of a meeting
-    if unit.kind == "count" and amount.chinese and text.startswith(ctx.set_phrase_heads, unit_end):
-        return None  # 七项重点工作: a named set of tasks
-    if text[start:amount.end] == ctx.distributive_one and text.startswith(ctx.distributive_one, unit_end):
-        return None  # 一户一策
     end = unit_end
-    canonical, dimension = unit.unit, unit.dimension
-    rate = _match_at(t.rate_re, text, end)
-    if rate and unit.kind == "measure":
-        canonical, dimension, end = f"{canonical}/{t.rates[rate].per}", "rate", end + len(rate)
-    ranged = _range_after(amount, following, text, end, t, surface)
+    canonical, dimension, factor = unit.unit, unit.dimension, unit.exact_factor
+    page_yuan = unit.page_yuan
+    if unit.kind == "count":
+        end = _alternative_unit(text, end, t)  # 47万户（套）
+    elif per is not None:
+        per_start, per_multiplier, per_unit = per  # 每千瓦时0.3元
+        start = per_start
+        canonical, factor = f"{canonical}/{per_unit.unit}", factor / (per_multiplier * per_unit.exact_factor)
+        dimension, page_yuan = "compound", page_yuan or per_unit.page_yuan
+    else:
+        compound = _compound(text, end, unit, t)
+        if compound is not None:
+            canonical, factor, dimension, end, den_yuan = compound
+            page_yuan = page_yuan or den_yuan
+    if unit.exact_adds:
+        amount = _shifted(amount, unit.exact_adds)
+    ranged = _range_after(amount, by_start, text, end, t, surface)
     if ranged:
         low_amount, high_amount, end = ranged
         q_before = _qualifier_before(text, start, t, unit)[0]
         return QuantityMatch(start, end, text[start:end], None, low_amount * multiplier, high_amount * multiplier,
-                             canonical, unit.exact_factor, dimension, q_before or "=")
+                             canonical, factor, dimension, q_before or "=", page_yuan,
+                             unit.unit if unit.yuan else "")
     qualifier = (_qualifier_after(text, end, t, unit) or _qualifier_before(text, start, t, unit)[0]
                  or unit.qualifier or (">" if inner else None) or amount.bound
                  or ("~" if amount.low is not None else "="))
-    return _build(text, start, end, amount, canonical, unit.exact_factor, dimension, qualifier, multiplier=multiplier)
+    return _build(text, start, end, amount, canonical, factor, dimension, qualifier, multiplier=multiplier,
+                  page_yuan=page_yuan, yuan_currency=unit.unit if unit.yuan else "")
 
 
-def _build(text, start, end, amount: _Amount, unit, factor, dimension, qualifier, value=None, multiplier=ONE):
+def _not_this_unit(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tables) -> bool:
+    """Contexts in which the number before a unit is no amount of it."""
+    ctx = t.context
+    nxt = text[unit_end : unit_end + 1]
+    if text.startswith(ctx.scale_suffix, unit_end):
+        return True  # 百吨级: a scale word
+    if unit.not_before and nxt and nxt in unit.not_before:
+        return True  # 两位数: a fixed expression; 五倍券: a name
+    if unit.kind == "count" and text.startswith(ctx.ordinal_nouns_after, unit_end):
+        return True  # 十一次全会: the number of a meeting
+    if amount.chinese and (unit.kind == "count" or unit.dimension == "time") \
+            and text.startswith(ctx.set_phrase_heads, unit_end):
+        return True  # 七项重点工作, 三年行动: a named set of tasks, a plan title
+    if text[amount.start:amount.end] == ctx.distributive_one and text.startswith(ctx.distributive_one, unit_end):
+        return True  # 一户一策
+    place = t.guards["place_name"]
+    if amount.chinese and unit.surface in place.units and nxt and nxt in place.chars_after:
+        return True  # 五台县, 七台河
+    return False
+
+
+def _shifted(amount: _Amount, adds: Fraction) -> _Amount:
+    """7个半月: the half a unit carries is added to the numeral."""
+    if amount.value is None:
+        return amount
+    return _Amount(amount.start, amount.end, amount.value + adds, None, None, amount.chinese, amount.arabic,
+                   amount.has_multiplier, amount.bound, amount.is_percent)
+
+
+def _alternative_unit(text: str, end: int, t: Tables) -> int:
+    """A count unit's alternative in brackets stays in the span: 户（套）, 台(套)."""
+    for opening, closing in t.context.unit_alternative_brackets:
+        if text.startswith(opening, end):
+            inner = _match_at(t.unit_re, text, end + len(opening))
+            if inner and t.units[inner].kind == "count" and text.startswith(closing, end + len(opening) + len(inner)):
+                return end + len(opening) + len(inner) + len(closing)
+    return end
+
+
+def _compound(text: str, end: int, unit: Unit, t: Tables):
+    """<unit>/<unit>: 118.45万元/吨 → CNY/t, 1.0439吨标准煤/万元 → t/CNY, 500万吨/年 → t/a."""
+    if end >= len(text) or text[end] not in "/／":
+        return None
+    rate = _match_at(t.rate_re, text, end)
+    if rate and unit.kind == "measure":
+        suffix = t.rates[rate]
+        return (f"{unit.unit}/{suffix.per}", unit.exact_factor * Fraction(suffix.factor), "rate",
+                end + len(rate), False)
+    m = t.denominator_re.match(text, end)
+    if m is None:
+        return None
+    den = t.units[m.group(2) or m.group(4)]
+    if den.position == "before" or den is unit:
+        return None
+    scale = t.lone[m.group(3)].exact_value if m.group(3) else ONE
+    return (f"{unit.unit}/{den.unit}", unit.exact_factor / (scale * den.exact_factor), "compound", m.end(),
+            den.page_yuan)
+
+
+def _per_unit_before(text: str, start: int, t: Tables):
+    """每千瓦时0.3元: (start of 每, multiplier, unit) when 每<unit> stands right before the amount."""
+    if t.context.per_word not in text[max(0, start - 8) : start]:
+        return None
+    m = t.per_re.search(text, max(0, start - 10), start)
+    if m is None:
+        return None
+    scale = t.lone[m.group(1)].exact_value if m.group(1) else ONE
+    return m.start(), scale, t.units[m.group(2)]
+
+
+def _currency_before(text: str, start: int, t: Tables) -> Unit | None:
+    """A currency written before the amount: 台币5千元, 人民币500亿元, $100, USD 20."""
+    if start == 0 or text[start - 1] not in t.prefix_last_chars:
+        return None
+    m = t.prefix_re.search(text, max(0, start - 8), start)
+    if m is None:
+        return None
+    unit = t.units[m.group().rstrip()]
+    return unit if unit.dimension == "currency" else None
+
+
+def _prefixed(amount: _Amount, currency: Unit, surface: str | None, text: str, pos: int, t: Tables,
+              multiplier: Fraction, inner: bool) -> QuantityMatch | None:
+    """An amount after a currency word: a trailing 元 (or the same currency) belongs to it."""
+    begin = text.rfind(currency.surface, 0, amount.start)
+    end = pos
+    if surface is not None:
+        unit = t.units[surface]
+        if unit.dimension == "currency" and (unit.page_yuan or unit.unit == currency.unit):
+            end = pos + len(surface)
+        elif unit.dimension == "currency" or unit.kind == "count" and not amount.has_multiplier and multiplier is ONE:
+            return None
+    elif not (amount.arabic or amount.has_multiplier or multiplier is not ONE):
+        return None  # 台币一: no amount
+    canonical, factor, dimension = currency.unit, currency.exact_factor, "currency"
+    compound = _compound(text, end, currency, t)
+    if compound is not None:
+        canonical, factor, dimension, end, _ = compound
+    qualifier = (_qualifier_after(text, end, t, currency) or _qualifier_before(text, begin, t, currency)[0]
+                 or (">" if inner else None) or ("~" if amount.low is not None else "="))
+    return _build(text, begin, end, amount, canonical, factor, dimension, qualifier, multiplier=multiplier,
+                  yuan_currency=currency.unit if currency.yuan else "")
+
+
+def _build(text, start, end, amount: _Amount, unit, factor, dimension, qualifier, value=None, multiplier=ONE,
+           page_yuan=False, yuan_currency=""):
     base = value if value is not None else amount.value
     if multiplier is ONE:
         return QuantityMatch(start, end, text[start:end], base, amount.low, amount.high, unit, factor,
-                             dimension, qualifier)
+                             dimension, qualifier, page_yuan, yuan_currency)
     return QuantityMatch(start, end, text[start:end], None if base is None else base * multiplier,
                          None if amount.low is None else amount.low * multiplier,
                          None if amount.high is None else amount.high * multiplier,
-                         unit, factor, dimension, qualifier)
+                         unit, factor, dimension, qualifier, page_yuan, yuan_currency)
 
 
 def _rank(amount: _Amount, text: str, t: Tables) -> QuantityMatch | None:
@@ -490,95 +494,100 @@ def _rank(amount: _Amount, text: str, t: Tables) -> QuantityMatch | None:
                          qualifier=qualifier)
 
 
-def _range_after(amount, following, text, end, t, surface):
+def _ordered(low: Fraction | None, high: Fraction | None) -> bool:
+    """The one rule for every range: its ends rise. 8%—6% or 8吨至6吨 is no range (a fall
+    from 8 to 6, or two figures): the amounts are then read one by one."""
+    return low is not None and high is not None and low < high
+
+
+def _range_after(amount, by_start, text, end, t, surface):
     """4%—6%, 5%~7%: a second amount of the same unit right after a connector."""
     if not text.startswith(t.context.range_connectors, end):
         return None
     for connector in t.context.range_connectors:
         if text.startswith(connector, end):
-            nxt = next((a for a in following if a.start == end + len(connector)), None)
-            if nxt and nxt.value is not None and amount.value is not None and text.startswith(surface, nxt.end):
+            nxt = by_start.get(end + len(connector))
+            if nxt and text.startswith(surface, nxt.end) and _ordered(amount.value, nxt.value):
                 return amount.value, nxt.value, nxt.end + len(surface)
     return None
 
 
-def _range_or_product(amount, following, text, t) -> QuantityMatch | None:
-    """5到6趟 (a range whose unit follows the second number) and 2×100万千瓦 (a product)."""
+def _top_multiplier(amount: _Amount, text: str) -> list[Fraction]:
+    """The multipliers a range's high end may share with its low end, largest first:
+    5千万 → 千万, 万; 1.5亿 → 亿; 一千五百万 → 万."""
+    written = text[amount.start:amount.end]
+    candidates = []
+    tail = len(written)
+    while tail > 0 and written[tail - 1] in "万亿萬億":
+        tail -= 1
+    if tail == len(written):
+        return []
+    large = Fraction(1)
+    for c in written[tail:]:
+        large *= 10000 if c in "万萬" else 100000000
+    if tail > 0 and written[tail - 1] in "十百千拾佰仟":
+        small = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}[written[tail - 1]]
+        candidates.append(large * small)
+    candidates.append(large)
+    return candidates
+
+
+def _range_or_product(amount, by_start, text, t) -> QuantityMatch | None:
+    """5到6趟 and 1-2亿元 (a range whose unit and multiplier follow the second number) and
+    2×100万千瓦 (a product). The second amount is read without chaining further, so a run
+    of 1-1-1-… costs linear time."""
     pos = amount.end
-    if not text.startswith(t.context.range_connectors + t.context.product_signs, pos):
-        return None
-    for sign, kind in [(c, "range") for c in t.context.range_connectors] + [(s, "product") for s in t.context.product_signs]:
+    for sign in t.context.range_connectors + t.context.product_signs:
         if not text.startswith(sign, pos):
             continue
-        nxt = next((a for a in following if a.start == pos + len(sign)), None)
+        nxt = by_start.get(pos + len(sign))
         if nxt is None or amount.value is None or nxt.value is None:
             return None
-        second = _quantity_from(nxt, [a for a in following if a.start > nxt.start], text, t)
-        if second is None or second.dimension in ("rank",) or second.value is None:
+        second = _quantity_from(nxt, by_start, text, t, chain=False)
+        if second is None or second.dimension == "rank" or second.value is None:
             return None
-        if kind == "product":
-            return QuantityMatch(amount.start, second.end, text[amount.start:second.end], amount.value * second.value,
-                                 unit=second.unit, factor=second.factor, dimension=second.dimension,
-                                 qualifier=second.qualifier)
-        if amount.value >= second.value:
-            return None  # a range rises (2024至11月 is not one)
-        return QuantityMatch(amount.start, second.end, text[amount.start:second.end], None, amount.value,
-                             second.value, second.unit, second.factor, second.dimension, "=")
+        if sign in t.context.product_signs:
+            return second._replace(start=amount.start, text=text[amount.start:second.end],
+                                   value=amount.value * second.value)
+        low = amount.value
+        if not amount.has_multiplier:  # 1-2亿元, 3000至5000万元, 两到三万: the multiplier is shared
+            for shared in _top_multiplier(nxt, text):
+                if low * shared < second.value:
+                    low = low * shared
+                    break
+        if not _ordered(low, second.value):
+            return None
+        qualifier = _qualifier_before(text, amount.start, t, None)[0] or "="
+        return second._replace(start=amount.start, text=text[amount.start:second.end], value=None, low=low,
+                               high=second.value, qualifier=qualifier)
     return None
 
 
-def _bare_noun_count(amount: _Amount, text: str, pos: int, t: Tables, inner: bool) -> QuantityMatch | None:
-    """106万城乡居民: a number with 万/亿 right before a noun counts that noun."""
-    if not amount.has_multiplier or amount.value is None or inner:
+def _implied(amount: _Amount, text: str, pos: int, t: Tables, inner: bool, multiplier: Fraction):
+    """A number with 万/亿 and no unit: the unit a cue word of its clause implies
+    (净利润3.58亿 → currency, 人口达6亿 → 人), else a count of the noun right after it
+    (106万城乡居民 → 个)."""
+    if not (amount.has_multiplier or multiplier > 1) or amount.value is None and amount.low is None:
         return None
+    qualifier = _qualifier_before(text, amount.start, t, None)[0] or (">" if inner else None) or amount.bound
+    following = text[pos + (text[pos : pos + 1] == "的") :]
+    clause = text[max(0, amount.start - 16) : amount.start]
+    breaks = list(_CLAUSE_BREAK.finditer(clause))
+    if breaks:
+        clause = clause[breaks[-1].end() :]
     nxt = text[pos : pos + 1]
-    if not nxt or not _HAN.match(nxt) or nxt in "多余级":
+    for implied in t.implied:
+        if following.startswith(tuple(implied.after)) or (not nxt or not _HAN.match(nxt) or nxt == "等") \
+                and any(cue in clause for cue in implied.before):
+            page_yuan = implied.unit == "page_yuan"
+            return _build(text, amount.start, pos, amount, "CNY" if page_yuan else implied.unit, ONE,
+                          implied.dimension, qualifier or ("~" if amount.low is not None else "="),
+                          multiplier=multiplier, page_yuan=page_yuan)
+    if inner or not nxt or not _HAN.match(nxt) or nxt in "多余级":
         return None
-    qualifier = _qualifier_before(text, amount.start, t, None)[0] or "="
-    return _build(text, amount.start, pos, amount, t.context.bare_noun_count_unit, ONE, "count", qualifier)
+    return _build(text, amount.start, pos, amount, t.context.bare_noun_count_unit, ONE, "count",
+                  qualifier or ("~" if amount.low is not None else "="), multiplier=multiplier)
 
 
-# ---------------------------------------------------------------------------- resolution
-
-
-class Resolved(NamedTuple):
-    value: Fraction | None
-    low: Fraction | None
-    high: Fraction | None
-    unit: str
-    qualifier: str
-    dimension: str
-
-
-def resolve(match: QuantityMatch) -> Resolved:
-    """The amount in its canonical unit, exact."""
-    scale = match.factor
-    if scale == 1:  # most units: nothing to multiply (Fraction arithmetic is slow)
-        value, low, high = match.value, match.low, match.high
-    else:
-        value, low, high = (None if x is None else x * scale for x in (match.value, match.low, match.high))
-    return Resolved(
-        value=None if low is not None else value,
-        low=low,
-        high=high,
-        unit=match.unit,
-        qualifier=match.qualifier,
-        dimension=match.dimension,
-    )
-
-
-def _float(x: Fraction | None) -> float | None:
-    return None if x is None else float(x)
-
-
-def annotate_quantities(doc: Document) -> None:
-    """The pipeline stage: quantities of every sentence (headings included)."""
-    quantities = []
-    for index, sentence in enumerate(doc.sentences):
-        for match in find_quantities(sentence.text):
-            r = resolve(match)
-            quantities.append({"start": sentence.start + match.start, "end": sentence.start + match.end,
-                               "text": match.text, "value": _float(r.value), "low": _float(r.low),
-                               "high": _float(r.high), "unit": r.unit, "qualifier": r.qualifier,
-                               "dimension": r.dimension, "sentence": index})
-    doc.quantities = records(Quantity, quantities)
+# The stage and the resolution step live in quantity_resolution.py; re-exported here.
+from .quantity_resolution import Resolved, annotate_quantities, page_yuan_currency, resolve  # noqa: E402,F401

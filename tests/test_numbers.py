@@ -99,9 +99,9 @@ def test_parse_percent_words(text, expected):
 
 NOT_NUMERALS = [
     "", " ", "万", "亿", "亿元", "万亿", "abc", "1.2.3", "十四五", "十三五", "五一", "一一", "零五",
-    "几", "数", "若干", "千", "百", "一百零", "一万零", "十百", "三三", "五百十", "一千零五千",
-    "一百零五十", "万五", "二亿三亿", "3/0", "七分之", "分之三", "百分之四十",
-    "1..5", "1.", ".5", "12,34", "1,2345", "3%", "-3", "5 6", "十分", "三点", "点五", "三点五十",
+    "几", "数", "若干", "千", "百", "一百零", "一万零", "十百", "三三", "一千零五千",
+    "一百零五十", "万五", "五 六", "1 23", "12 3456", "--3", "负", "零下", "二亿三亿", "3/0", "七分之", "分之三", "百分之四十",
+    "1..5", "1.", ".5", "12,34", "1,2345", "3%", "5 6", "十分", "三点", "点五", "三点五十",
     "１２３ａ", "一百万千瓦",
 ]
 
@@ -193,14 +193,52 @@ def test_numeral_chars_cover_every_numeral_form():
 
 # --- hard cases, kept with a reason ------------------------------------------------------
 
-@pytest.mark.xfail(reason="一百十 (110) without the 一 before 十 inside a number is not supported", strict=True)
 def test_colloquial_inner_ten():
     assert parse_number("一百十") == 110
+    assert parse_number("一百十六") == 116 and parse_number("五百十") == 510
+    assert parse_number("一千零十") == 1010 and parse_number("三万零十二") == 30012
 
 
-@pytest.mark.xfail(reason="mixed numbers with 又 (一又二分之一 = 3/2) are not supported", strict=True)
 def test_mixed_number_with_you():
     assert parse_number("一又二分之一") == F(3, 2)
+    assert parse_number("两又三分之二") == F(8, 3)
+    assert parse_number("一又三分之四") is None  # the fraction of a mixed number is proper
+    assert [n.text for n in numeral_spans("约为一又二分之一倍")] == ["一又二分之一"]
+
+
+SIGNED = [("-3", -3), ("−12.9", F(-129, 10)), ("－0.5", F(-1, 2)), ("负3.2", F(-16, 5)),
+          ("负十二点九", F(-129, 10)), ("零下五", -5), ("零下10", -10), ("负一百二十万", -1200000),
+          ("-1.5亿", -150000000), ("负三分之一", F(-1, 3))]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNED)
+def test_signed_numerals(text, expected):
+    assert parse_number(text) == F(expected)
+
+
+def test_signed_vague_numerals_keep_low_below_high():
+    assert parse_vague("负十几") == (F(-19), F(-11))
+
+
+SPACED_AND_DISCOUNTS = [("1 000", 1000), ("12 500", 12500), ("3 000 000", 3000000), ("1\u2009250.5", F(2501, 2))]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPACED_AND_DISCOUNTS)
+def test_thousands_set_apart_by_spaces(text, expected):
+    assert parse_number(text) == F(expected)
+    assert [n.text for n in numeral_spans(f"共{text}吨")] == [text]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("九折", 90), ("八五折", 85), ("7折", 70), ("7.5折", 75),
+                                                ("2.5成", 25), ("9成", 90), ("0.5成", 5)])
+def test_discounts_and_decimal_tenths(text, expected):
+    assert parse_percent_words(text) == F(expected)
+    assert [(n.text, n.value) for n in percent_word_spans(f"打{text}优惠")] == [(text, F(expected))]
+
+
+@pytest.mark.parametrize("text", ["5成员国", "3成为", "折合", "11成", "九折合人民币"])
+def test_tenths_and_discount_words_that_are_not_shares(text):
+    assert [n.text for n in percent_word_spans(text) if n.text.endswith(("成", "折"))] == []
 
 
 @pytest.mark.xfail(reason="approximation suffixes 把/来 (千把, 百来) have no agreed range", strict=True)
@@ -268,6 +306,17 @@ def test_own_rendering_parses_back(n, liang, short_ten):
     assert parse_number(text) == n, text
     if n not in (0, 10):  # a bare 零 or 十 in running text is not taken as a numeral
         assert [(s.text, s.value) for s in numeral_spans(f"共{text}个")] == [(text, n)]
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["-", "−", "－", "负"]))
+def test_signed_decimal_parses_back(number, sign):
+    """Any signed decimal rendered with 负, - or − parses back (and so does its Chinese form)."""
+    text = format(abs(number), "f")
+    value = F(str(number))
+    assert parse_number((sign if number < 0 else "") + text) == value
+    if number < 0 and abs(number) == int(abs(number)):
+        assert parse_number("负" + cn2an.an2cn(int(abs(number)))) == value
 
 
 @given(st.integers(100, 10**12))

@@ -1,0 +1,94 @@
+"""Resolution: an extracted amount in its canonical unit, and the quantity stage.
+
+``resolve(match)`` turns the parts of a ``QuantityMatch`` into the value in the canonical
+unit of GOLD.md, exactly (``Fraction``); ``annotate_quantities`` runs extraction and
+resolution over every sentence of a document. A page decides one thing for all its
+amounts: which currency its bare 元 is (``page_yuan_currency``).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+from typing import TYPE_CHECKING, NamedTuple
+
+from .model import Document, Quantity, records
+from .quantity_rules import traditional_share
+
+if TYPE_CHECKING:
+    from .quantities import QuantityMatch
+
+# A page is in traditional characters when at least this share of its characters are
+# traditional forms (simplified pages have next to none).
+TRADITIONAL_PAGE_SHARE = 0.02
+
+
+class Resolved(NamedTuple):
+    value: Fraction | None
+    low: Fraction | None
+    high: Fraction | None
+    unit: str
+    qualifier: str
+    dimension: str
+
+
+def resolve(match: QuantityMatch, page_yuan: str = "CNY") -> Resolved:
+    """The amount in its canonical unit, exact; a bare 元 is the page's yuan currency."""
+    scale = match.factor
+    if scale == 1:  # most units: nothing to multiply (Fraction arithmetic is slow)
+        value, low, high = match.value, match.low, match.high
+    else:
+        value, low, high = (None if x is None else x * scale for x in (match.value, match.low, match.high))
+    unit = match.unit
+    if match.page_yuan and page_yuan != "CNY":
+        unit = unit.replace("CNY", page_yuan)
+    return Resolved(
+        value=None if low is not None else value,
+        low=low,
+        high=high,
+        unit=unit,
+        qualifier=match.qualifier,
+        dimension=match.dimension,
+    )
+
+
+def page_yuan_currency(text: str, matches) -> str:
+    """The currency of a page's bare 元: CNY, unless the page is written in traditional
+    characters and names another yuan currency (新台币, 港元 …) more often than 人民币 —
+    a Taiwan or Hong Kong page counts in its own dollar."""
+    named = Counter(m.yuan_currency for m in matches if m.yuan_currency)
+    if not named or set(named) == {"CNY"} or traditional_share(text) < TRADITIONAL_PAGE_SHARE:
+        return "CNY"
+    first = {m.yuan_currency: i for i, m in reversed(list(enumerate(matches))) if m.yuan_currency}
+    return max(named, key=lambda c: (named[c], -first[c]))
+
+
+def _float(x: Fraction | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def annotate_quantities(doc: Document) -> None:
+    """The pipeline stage: quantities of every sentence (headings included).
+
+    An amount that cannot be resolved (a value beyond floating point) costs that amount,
+    recorded in ``doc.errors``, never the stage."""
+    from .quantities import find_quantities
+
+    found = []
+    for index, sentence in enumerate(doc.sentences):
+        try:
+            found.extend((index, sentence.start, m) for m in find_quantities(sentence.text))
+        except (RecursionError, ValueError, ArithmeticError) as exc:
+            doc.errors.append(f"quantities: sentence {index}: {type(exc).__name__}: {exc}")
+    page_yuan = page_yuan_currency(doc.text, [m for _, _, m in found])
+    quantities = []
+    for index, offset, match in found:
+        try:
+            r = resolve(match, page_yuan)
+            fields = {"value": _float(r.value), "low": _float(r.low), "high": _float(r.high)}
+        except (OverflowError, ValueError, ArithmeticError) as exc:
+            doc.errors.append(f"quantities: {match.text[:40]!r}: {type(exc).__name__}: {exc}")
+            continue
+        quantities.append({"start": offset + match.start, "end": offset + match.end, "text": match.text,
+                           **fields, "unit": r.unit, "qualifier": r.qualifier, "dimension": r.dimension,
+                           "sentence": index})
+    doc.quantities = records(Quantity, quantities)
