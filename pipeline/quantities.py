@@ -86,6 +86,9 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
             continue
         found.append(_Amount(m.start(), end, t.lone[m.group(2)].exact_value, chinese=True,
                              has_multiplier=m.group(2) not in t.context.free_lone_multipliers, bound=bound))
+    vague = t.context.vague_before_unit
+    for m in t.vague_re.finditer(text):  # 几艘, 几年
+        found.append(_Amount(m.start(), m.end(), None, Fraction(vague.low), Fraction(vague.high), chinese=True))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
     found.sort(key=lambda a: (a.start, -a.end))
@@ -143,6 +146,8 @@ def _guard_ok(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tables, 
         return amount.has_multiplier
     if guard == "approximate_or_arabic":
         return amount.arabic or inner
+    if guard == "noun_after_chinese":  # 两头牛, not 抓两头、
+        return amount.arabic or amount.has_multiplier or bool(_HAN.match(text, unit_end))
     if guard == "duration_year":
         if amount.value is not None and amount.value >= t.context.date_year_min:
             return False
@@ -278,7 +283,7 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
                            or text.startswith(ctx.set_phrases, start)):
         return None
     prefix = _currency_before(text, start, t)
-    if prefix is None and _guarded(amount, text, t):
+    if prefix is None and _guarded(amount, text, t) or text[pos : pos + 1] and text[pos] in ctx.ratio_marks:
         return None
     # Frames: 每秒1000万亿次, 时速400公里
     if text.startswith(t.frame_suffixes, pos):
@@ -313,7 +318,8 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
         return _prefixed(amount, prefix, surface, text, pos, t, multiplier, inner)
     per = _per_unit_before(text, start, t)
     if surface is None:
-        if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and _rank_cue(text, start, t):
+        if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and any(
+                cue in text[max(0, start - t.ranks.cue_window) : start] for cue in t.ranks.top_cues):
             return QuantityMatch(start, pos + len(t.ranks.top_suffix), text[start:pos + len(t.ranks.top_suffix)],
                                  amount.value * multiplier, unit="rank", dimension="rank", qualifier="<=")
         if chain:
@@ -325,8 +331,8 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     unit_end = pos + len(surface)
     if not _guard_ok(unit, amount, text, unit_end, t, inner) or _not_this_unit(unit, amount, text, unit_end, t):
         return None
-    if unit.article_one and text[start:amount.end] == "一" and not inner:
-        return None  # 一批, 一条: an article, not an amount
+    if text[start:amount.end] == "一" and not inner and (unit.article_one or text[start - 1 : start] in ctx.one_not_after):
+        return None  # 一批, 一条: an article, not an amount; 同一户: the same
     end = unit_end
     canonical, dimension, factor = unit.unit, unit.dimension, unit.exact_factor
     page_yuan = unit.page_yuan
@@ -368,6 +374,8 @@ def _not_this_unit(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tab
         return True  # 两位数: a fixed expression; 五倍券: a name
     if unit.kind == "count" and text.startswith(ctx.ordinal_nouns_after, unit_end):
         return True  # 十一次全会: the number of a meeting
+    if unit.dimension == "time" and unit.guard != "duration_year" and text.startswith(ctx.year_not_duration_after, unit_end):
+        return True  # 3天之后, 两个月前: a relative date
     if amount.chinese and (unit.kind == "count" or unit.dimension == "time") \
             and text.startswith(ctx.set_phrase_heads, unit_end):
         return True  # 七项重点工作, 三年行动: a named set of tasks, a plan title

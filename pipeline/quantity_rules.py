@@ -32,7 +32,7 @@ class Unit(RuleEntry):
     article_one: bool = False
     lone_multiplier: bool = False
     guard: Literal["energy_du", "arabic_numeral", "after_multiplier", "duration_year",
-                   "approximate_or_arabic"] | None = None
+                   "approximate_or_arabic", "noun_after_chinese"] | None = None
     qualifier: str | None = None
     not_before: str = ""
     # Currencies: where the surface stands (USD 100, 台币5千元, $100), and whether the
@@ -120,6 +120,7 @@ class RankRules(RuleEntry):
     cue_window: int
     superlative_after: list[str]
     top_suffix: str  # 50强: among the top 50
+    top_cues: list[str]
 
 
 class BoundPrefix(RuleEntry):
@@ -148,6 +149,12 @@ class Guard(RuleEntry):
     note: str
 
 
+class VagueBeforeUnit(RuleEntry):
+    surface: str
+    low: int
+    high: int
+
+
 class Context(RuleEntry):
     inner_approximation: str
     bound_prefix: BoundPrefix
@@ -171,6 +178,9 @@ class Context(RuleEntry):
     title_marks: list[tuple[str, str]]
     place_name_suffixes: str
     unit_alternative_brackets: list[tuple[str, str]]
+    one_not_after: str
+    vague_before_unit: VagueBeforeUnit
+    ratio_marks: str
 
 
 @dataclass(frozen=True)
@@ -199,6 +209,7 @@ class Tables:
     context: Context
     implied: tuple[ImpliedUnit, ...]
     guards: dict[str, Guard]
+    vague_re: regex.Pattern
     minus_chars: str
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
     trigger_re: regex.Pattern
@@ -271,6 +282,8 @@ def tables() -> Tables:
         context=context,
         implied=tuple(load_entries("quantity_context.yaml", "implied_units", ImpliedUnit)),
         guards=guards,
+        vague_re=regex.compile(f"(?<![0-9零〇一二两三四五六七八九十百千万亿])"
+                               f"{regex.escape(context.vague_before_unit.surface)}(?={unit_alt})"),
         minus_chars=MINUS_CHARS,
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
