@@ -23,6 +23,7 @@ import regex
 
 from .numbers import numeral_fields, percent_word_spans
 from .quantity_rules import Tables, Unit, load_rules, simplified_view, tables  # noqa: F401 (re-exported)
+from .quantity_units import alternative_unit, compound_after, currency_before, per_unit_before
 
 ONE = Fraction(1)
 
@@ -282,7 +283,7 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     if amount.chinese and (start > 0 and text[start - 1] in ctx.set_phrase_openers
                            or text.startswith(ctx.set_phrases, start)):
         return None
-    prefix = _currency_before(text, start, t)
+    prefix = currency_before(text, start, t)
     if prefix is None and _guarded(amount, text, t) or text[pos : pos + 1] and text[pos] in ctx.ratio_marks:
         return None
     # Frames: 每秒1000万亿次, 时速400公里
@@ -316,7 +317,7 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     surface = _match_at(t.unit_re, text, pos)
     if prefix is not None:
         return _prefixed(amount, prefix, surface, text, pos, t, multiplier, inner)
-    per = _per_unit_before(text, start, t)
+    per = per_unit_before(text, start, t)
     if surface is None:
         if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and any(
                 cue in text[max(0, start - t.ranks.cue_window) : start] for cue in t.ranks.top_cues):
@@ -337,14 +338,14 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     canonical, dimension, factor = unit.unit, unit.dimension, unit.exact_factor
     page_yuan = unit.page_yuan
     if unit.kind == "count":
-        end = _alternative_unit(text, end, t)  # 47万户（套）
+        end = alternative_unit(text, end, t)  # 47万户（套）
     elif per is not None:
         per_start, per_multiplier, per_unit = per  # 每千瓦时0.3元
         start = per_start
         canonical, factor = f"{canonical}/{per_unit.unit}", factor / (per_multiplier * per_unit.exact_factor)
         dimension, page_yuan = "compound", page_yuan or per_unit.page_yuan
     else:
-        compound = _compound(text, end, unit, t)
+        compound = compound_after(text, end, unit, t)
         if compound is not None:
             canonical, factor, dimension, end, den_yuan = compound
             page_yuan = page_yuan or den_yuan
@@ -395,58 +396,6 @@ def _shifted(amount: _Amount, adds: Fraction) -> _Amount:
                    amount.has_multiplier, amount.bound, amount.is_percent)
 
 
-def _alternative_unit(text: str, end: int, t: Tables) -> int:
-    """A count unit's alternative in brackets stays in the span: 户（套）, 台(套)."""
-    for opening, closing in t.context.unit_alternative_brackets:
-        if text.startswith(opening, end):
-            inner = _match_at(t.unit_re, text, end + len(opening))
-            if inner and t.units[inner].kind == "count" and text.startswith(closing, end + len(opening) + len(inner)):
-                return end + len(opening) + len(inner) + len(closing)
-    return end
-
-
-def _compound(text: str, end: int, unit: Unit, t: Tables):
-    """<unit>/<unit>: 118.45万元/吨 → CNY/t, 1.0439吨标准煤/万元 → t/CNY, 500万吨/年 → t/a."""
-    if end >= len(text) or text[end] not in "/／":
-        return None
-    rate = _match_at(t.rate_re, text, end)
-    if rate and unit.kind == "measure":
-        suffix = t.rates[rate]
-        return (f"{unit.unit}/{suffix.per}", unit.exact_factor * Fraction(suffix.factor), "rate",
-                end + len(rate), False)
-    m = t.denominator_re.match(text, end)
-    if m is None:
-        return None
-    den = t.units[m.group(2) or m.group(4)]
-    if den.position == "before" or den is unit:
-        return None
-    scale = t.lone[m.group(3)].exact_value if m.group(3) else ONE
-    return (f"{unit.unit}/{den.unit}", unit.exact_factor / (scale * den.exact_factor), "compound", m.end(),
-            den.page_yuan)
-
-
-def _per_unit_before(text: str, start: int, t: Tables):
-    """每千瓦时0.3元: (start of 每, multiplier, unit) when 每<unit> stands right before the amount."""
-    if t.context.per_word not in text[max(0, start - 8) : start]:
-        return None
-    m = t.per_re.search(text, max(0, start - 10), start)
-    if m is None:
-        return None
-    scale = t.lone[m.group(1)].exact_value if m.group(1) else ONE
-    return m.start(), scale, t.units[m.group(2)]
-
-
-def _currency_before(text: str, start: int, t: Tables) -> Unit | None:
-    """A currency written before the amount: 台币5千元, 人民币500亿元, $100, USD 20."""
-    if start == 0 or text[start - 1] not in t.prefix_last_chars:
-        return None
-    m = t.prefix_re.search(text, max(0, start - 8), start)
-    if m is None:
-        return None
-    unit = t.units[m.group().rstrip()]
-    return unit if unit.dimension == "currency" else None
-
-
 def _prefixed(amount: _Amount, currency: Unit, surface: str | None, text: str, pos: int, t: Tables,
               multiplier: Fraction, inner: bool) -> QuantityMatch | None:
     """An amount after a currency word: a trailing 元 (or the same currency) belongs to it."""
@@ -461,7 +410,7 @@ def _prefixed(amount: _Amount, currency: Unit, surface: str | None, text: str, p
     elif not (amount.arabic or amount.has_multiplier or multiplier is not ONE):
         return None  # 台币一: no amount
     canonical, factor, dimension = currency.unit, currency.exact_factor, "currency"
-    compound = _compound(text, end, currency, t)
+    compound = compound_after(text, end, currency, t)
     if compound is not None:
         canonical, factor, dimension, end, _ = compound
     qualifier = (_qualifier_after(text, end, t, currency) or _qualifier_before(text, begin, t, currency)[0]
@@ -560,6 +509,8 @@ def _range_or_product(amount, by_start, text, t) -> QuantityMatch | None:
         low = amount.value
         if not amount.has_multiplier:  # 1-2亿元, 3000至5000万元, 两到三万: the multiplier is shared
             for shared in _top_multiplier(nxt, text):
+                if low * shared == second.value:
+                    return None  # 1-1亿元: no range
                 if low * shared < second.value:
                     low = low * shared
                     break
