@@ -508,12 +508,16 @@ def _range_or_product(amount, by_start, text, t) -> QuantityMatch | None:
                                    value=amount.value * second.value)
         low = amount.value
         if not amount.has_multiplier:  # 1-2亿元, 3000至5000万元, 两到三万: the multiplier is shared
-            for shared in _top_multiplier(nxt, text):
+            shares = _top_multiplier(nxt, text)
+            for shared in shares:
                 if low * shared == second.value:
                     return None  # 1-1亿元: no range
                 if low * shared < second.value:
                     low = low * shared
                     break
+            else:  # sharing overshoots: 5000-1万元 is 5000 to 10000, but 8—6万元 is no range
+                if shares and low * 100 < second.value:
+                    return None
         if not _ordered(low, second.value):
             return None
         qualifier = _qualifier_before(text, amount.start, t, None)[0] or "="
