@@ -222,6 +222,9 @@ class _Tables:
                                         rf"{_class(self.tenths)}{_class(d)}?{not_before}"
                                         rf"|(?<![\d.．]){_class(d)}{_class(d, z)}?{_class(self.discount)}{not_before}"
                                         rf"|(?<![\d.．])[0-9](?:\.[0-9])?{_class(self.discount)}{not_before}")
+        # Scanned with `re` behind a look-ahead at the possible first characters, as above.
+        percent_initials = _class(d, tens_unit, "".join(self.variants(w[0]) [1:-1] for w, _ in self.percent_words))
+        self.percent_scan_re = re.compile(rf"(?=[0-9０-９{percent_initials[1:-1]}])(?:{self.percent_re.pattern})")
         self.numeral_chars = "".join(dict.fromkeys(
             "0123456789,./" + width.from_chars + "".join(all_chars) + self.fraction_marker + self.mixed_marker))
 
@@ -238,6 +241,7 @@ NUMERAL_CHARS: str = _T.numeral_chars
 NUMERAL_RE: regex.Pattern = _T.numeral_re
 PERCENT_WORDS_RE: regex.Pattern = _T.percent_re
 MINUS_CHARS: str = _T.minus_chars
+MINUS_WORDS: tuple[str, ...] = _T.minus_words
 
 
 def _exact(found: Range | None) -> Fraction | None:
@@ -450,6 +454,6 @@ def numeral_spans(text: str) -> list[Numeral]:
 
 def percent_word_spans(text: str) -> list[Numeral]:
     """Percentages written in words (百分之四十, 九成), values in percent."""
-    matches = PERCENT_WORDS_RE.finditer(text) if isinstance(text, str) else ()
+    matches = _T.percent_scan_re.finditer(text) if isinstance(text, str) else ()
     return [Numeral(m.start(), m.end(), m.group(), value) for m in matches
             if (value := parse_percent_words(m.group())) is not None]

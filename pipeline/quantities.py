@@ -88,12 +88,14 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         found.append(_Amount(m.start(), end, t.lone[m.group(2)].exact_value, chinese=True,
                              has_multiplier=m.group(2) not in t.context.free_lone_multipliers, bound=bound))
     vague = t.context.vague_before_unit
-    for m in t.vague_re.finditer(text):  # 几艘, 几年
-        found.append(_Amount(m.start(), m.end(), None, Fraction(vague.low), Fraction(vague.high), chinese=True))
+    if vague.surface in text:
+        for m in t.vague_re.finditer(text):  # 几艘, 几年
+            found.append(_Amount(m.start(), m.end(), None, Fraction(vague.low), Fraction(vague.high), chinese=True))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
     found.sort(key=lambda a: (a.start, -a.end))
-    return [_signed(a, text, t) for a in found]
+    signs = t.sign_last_chars
+    return [_signed(a, text, t) if a.start and text[a.start - 1] in signs else a for a in found]
 
 
 def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, low: Fraction | None,
@@ -120,10 +122,11 @@ def _signed(amount: _Amount, text: str, t: Tables) -> _Amount:
         if previous and (previous in t.amount_final_chars or _LATIN.match(previous)):
             return amount
         sign_start = start - 1
-    elif before == "负" or text.startswith("零下", start - 2):
-        sign_start = start - (1 if before == "负" else 2)
     else:
-        return amount
+        word = next((w for w in t.minus_words if start >= len(w) and text.startswith(w, start - len(w))), None)
+        if word is None:
+            return amount
+        sign_start = start - len(word)
     value = None if amount.value is None else -amount.value
     low, high = (None, None) if amount.low is None else (-amount.high, -amount.low)
     return _Amount(sign_start, amount.end, value, low, high, amount.chinese, amount.arabic,
@@ -157,7 +160,7 @@ def _guard_ok(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tables, 
 
 
 def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tuple[str | None, int]:
-    for length in (4, 3, 2, 1):
+    for length in t.before_lengths if start and text[start - 1] in t.before_last_chars else ():
         word = text[max(0, start - length) : start]
         q = t.before.get(word)
         if q and len(word) == length and not (unit and unit.dimension in q.not_for_dimensions):
@@ -217,7 +220,7 @@ def _find(text: str) -> list[QuantityMatch]:
     by_start: dict[int, _Amount] = {}
     for amount in amounts:  # the longest amount at each start (amounts are sorted so)
         by_start.setdefault(amount.start, amount)
-    titles = _title_spans(text, t) if any(o in text for o, _ in t.context.title_marks) else []
+    titles = _title_spans(text, t) if t.title_openers.search(text) else []
     for word in t.word_re.finditer(text):
         entry = t.word_by_surface[word.group()]
         if entry.guard == "ranking_context" and (
@@ -263,15 +266,6 @@ def _rank_cue(text: str, start: int, t: Tables) -> bool:
     return any(cue in window for cue in t.ranks.cues)
 
 
-def _guarded(amount: _Amount, text: str, t: Tables) -> bool:
-    """A named guard of quantity_context.yaml before the numeral (URL, code)."""
-    if amount.start == 0:
-        return False
-    before = text[amount.start - 1]
-    guard = t.guards["after_url_or_code"]
-    return before in guard.chars_before or guard.letters_before and bool(_LATIN.match(before))
-
-
 def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: Tables,
                    chain: bool = True) -> QuantityMatch | None:
     ctx = t.context
@@ -283,9 +277,11 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     if amount.chinese and (start > 0 and text[start - 1] in ctx.set_phrase_openers
                            or text.startswith(ctx.set_phrases, start)):
         return None
-    prefix = currency_before(text, start, t)
-    if prefix is None and _guarded(amount, text, t) or text[pos : pos + 1] and text[pos] in ctx.ratio_marks:
-        return None
+    before = text[start - 1] if start else ""
+    prefix = currency_before(text, start, t) if before and before in t.prefix_last_chars else None
+    if prefix is None and before and before in t.code_chars_before \
+            or pos < len(text) and text[pos] in ctx.ratio_marks:
+        return None  # after_url_or_code: %20, SZ002466; a ratio 1：6.7
     # Frames: 每秒1000万亿次, 时速400公里
     if text.startswith(t.frame_suffixes, pos):
         for frame in t.frames:
@@ -317,7 +313,7 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     surface = _match_at(t.unit_re, text, pos)
     if prefix is not None:
         return _prefixed(amount, prefix, surface, text, pos, t, multiplier, inner)
-    per = per_unit_before(text, start, t)
+    per = per_unit_before(text, start, t) if text.find(ctx.per_word, max(0, start - 8), start) >= 0 else None
     if surface is None:
         if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and any(
                 cue in text[max(0, start - t.ranks.cue_window) : start] for cue in t.ranks.top_cues):
@@ -338,13 +334,14 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     canonical, dimension, factor = unit.unit, unit.dimension, unit.exact_factor
     page_yuan = unit.page_yuan
     if unit.kind == "count":
-        end = alternative_unit(text, end, t)  # 47万户（套）
+        if end < len(text) and text[end] in t.bracket_openers:
+            end = alternative_unit(text, end, t)  # 47万户（套）
     elif per is not None:
         per_start, per_multiplier, per_unit = per  # 每千瓦时0.3元
         start = per_start
         canonical, factor = f"{canonical}/{per_unit.unit}", factor / (per_multiplier * per_unit.exact_factor)
         dimension, page_yuan = "compound", page_yuan or per_unit.page_yuan
-    else:
+    elif end < len(text) and text[end] in "/／":
         compound = compound_after(text, end, unit, t)
         if compound is not None:
             canonical, factor, dimension, end, den_yuan = compound
@@ -382,8 +379,7 @@ def _not_this_unit(unit: Unit, amount: _Amount, text: str, unit_end: int, t: Tab
         return True  # 七项重点工作, 三年行动: a named set of tasks, a plan title
     if text[amount.start:amount.end] == ctx.distributive_one and text.startswith(ctx.distributive_one, unit_end):
         return True  # 一户一策
-    place = t.guards["place_name"]
-    if amount.chinese and unit.surface in place.units and nxt and nxt in place.chars_after:
+    if amount.chinese and unit.surface in t.place_units and nxt and nxt in t.place_chars_after:
         return True  # 五台县, 七台河
     return False
 

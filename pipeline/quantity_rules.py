@@ -19,7 +19,7 @@ from typing import Literal
 import regex
 from pydantic import Field
 
-from .numbers import MINUS_CHARS, NUMERAL_CHARS
+from .numbers import MINUS_CHARS, MINUS_WORDS, NUMERAL_CHARS
 from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
 
 
@@ -209,8 +209,17 @@ class Tables:
     context: Context
     implied: tuple[ImpliedUnit, ...]
     guards: dict[str, Guard]
+    code_chars_before: frozenset[str]  # guard after_url_or_code, Latin letters included
+    place_units: frozenset[str]        # guard place_name
+    place_chars_after: str
+    before_lengths: tuple[int, ...]    # the lengths of the qualifier words before, longest first
+    before_last_chars: frozenset[str]
+    title_openers: re.Pattern
+    bracket_openers: str
+    sign_last_chars: str               # a sign ends with one of these: - − － 负 下
     vague_re: regex.Pattern
     minus_chars: str
+    minus_words: tuple[str, ...]
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
     trigger_re: regex.Pattern
 
@@ -282,9 +291,20 @@ def tables() -> Tables:
         context=context,
         implied=tuple(load_entries("quantity_context.yaml", "implied_units", ImpliedUnit)),
         guards=guards,
+        code_chars_before=frozenset(guards["after_url_or_code"].chars_before)
+        | (frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+           if guards["after_url_or_code"].letters_before else frozenset()),
+        place_units=frozenset(guards["place_name"].units),
+        place_chars_after=guards["place_name"].chars_after,
+        before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
+        before_last_chars=frozenset(w[-1] for w in before),
+        title_openers=re.compile("|".join(re.escape(o) for o, _ in context.title_marks) or "(?!)"),
+        bracket_openers="".join(o for o, _ in context.unit_alternative_brackets),
+        sign_last_chars=MINUS_CHARS + "".join(w[-1] for w in MINUS_WORDS),
         vague_re=regex.compile(f"(?<![0-9零〇一二两三四五六七八九十百千万亿])"
                                f"{regex.escape(context.vague_before_unit.surface)}(?={unit_alt})"),
         minus_chars=MINUS_CHARS,
+        minus_words=MINUS_WORDS,
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
         trigger_re=regex.compile("[" + regex.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
