@@ -292,6 +292,8 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
                               qualifier)
     if amount.is_percent:
         end = pos
+        if text.startswith(ctx.fraction_not_before, end):
+            return None  # 2019/20年度, 18/19年: a fiscal year, not a share
         qualifier = _qualifier_after(text, end, t, None) or _qualifier_before(text, start, t, None)[0]
         written = text[start:end]
         value = amount.value

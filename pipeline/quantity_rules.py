@@ -181,6 +181,7 @@ class Context(RuleEntry):
     one_not_after: str
     vague_before_unit: VagueBeforeUnit
     ratio_marks: str
+    fraction_not_before: tuple[str, ...]
 
 
 @dataclass(frozen=True)
