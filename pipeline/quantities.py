@@ -492,7 +492,9 @@ def _range_or_product(amount, by_start, text, t) -> QuantityMatch | None:
     2×100万千瓦 (a product). The second amount is read without chaining further, so a run
     of 1-1-1-… costs linear time."""
     pos = amount.end
-    for sign in t.context.range_connectors + t.context.product_signs:
+    if not text.startswith(t.range_or_product_signs, pos):
+        return None
+    for sign in t.range_or_product_signs:
         if not text.startswith(sign, pos):
             continue
         nxt = by_start.get(pos + len(sign))
@@ -501,7 +503,7 @@ def _range_or_product(amount, by_start, text, t) -> QuantityMatch | None:
         second = _quantity_from(nxt, by_start, text, t, chain=False)
         if second is None or second.dimension == "rank" or second.value is None:
             return None
-        if sign in t.context.product_signs:
+        if sign in t.context.product_signs:  # 2×100万千瓦
             return second._replace(start=amount.start, text=text[amount.start:second.end],
                                    value=amount.value * second.value)
         low = amount.value

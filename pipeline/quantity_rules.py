@@ -217,6 +217,7 @@ class Tables:
     before_last_chars: frozenset[str]
     title_openers: re.Pattern
     bracket_openers: str
+    range_or_product_signs: tuple[str, ...]
     sign_last_chars: str               # a sign ends with one of these: - − － 负 下
     vague_re: regex.Pattern
     minus_chars: str
@@ -257,22 +258,23 @@ def tables() -> Tables:
             raise RulesError(f"{rules_path('quantity_context.yaml')}: guard {needed!r} is missing")
     frames = tuple(load_entries("units.yaml", "frames", Frame))
     # A Latin unit never runs on into a Latin word (1PB is no 1 P, 8GWh no 8 GW).
-    latin_end = "(?<![A-Za-z])|(?![A-Za-z])"
-    unit_alt = alternation(after_units)
+    latin_units = [u for u in after_units if u[-1].isascii() and u[-1].isalpha()]
+    unit_alt = (f"(?:{alternation(latin_units)})(?![A-Za-z])|" if latin_units else "") + alternation(
+        u for u in after_units if u not in latin_units)
     measure_alt = alternation(u.surface for u in units if u.kind == "measure" and u.dimension != "time"
                               and u.position != "before")
     multiplier_alt = alternation(lone)
     prefixes = [u for u in before_units]
     return Tables(
         units=after_units | before_units,
-        unit_re=regex.compile(f"(?:{unit_alt})(?:{latin_end})"),
+        unit_re=regex.compile(unit_alt),
         lone_unit_re=regex.compile(alternation(u.surface for u in units if u.lone_multiplier)),
         prefix_re=regex.compile(f"(?:{alternation(prefixes)})\\s?$"),
         prefix_last_chars=frozenset(p[-1] for p in prefixes) | {" "},
         rates=rates,
         rate_re=regex.compile(alternation(rates)),
         # A bare unit first (/千瓦时), else a multiplier and a unit (/万元).
-        denominator_re=regex.compile(f"[/／](?:()({unit_alt})|({multiplier_alt})({unit_alt}))(?:{latin_end})"),
+        denominator_re=regex.compile(f"[/／](?:()({unit_alt})|({multiplier_alt})({unit_alt}))"),
         per_re=regex.compile(f"{regex.escape(context.per_word)}({multiplier_alt})?({measure_alt})$"),
         frames=frames,
         frame_suffixes=tuple(f.suffix for f in frames),
@@ -301,6 +303,7 @@ def tables() -> Tables:
         before_last_chars=frozenset(w[-1] for w in before),
         title_openers=re.compile("|".join(re.escape(o) for o, _ in context.title_marks) or "(?!)"),
         bracket_openers="".join(o for o, _ in context.unit_alternative_brackets),
+        range_or_product_signs=context.range_connectors + context.product_signs,
         sign_last_chars=MINUS_CHARS + "".join(w[-1] for w in MINUS_WORDS),
         vague_re=regex.compile(f"(?<![0-9零〇一二两三四五六七八九十百千万亿])"
                                f"{regex.escape(context.vague_before_unit.surface)}(?={unit_alt})"),
