@@ -117,19 +117,33 @@ def main(argv: list[str] | None = None) -> int:
         if args.output and args.emit != "gold" and partial_path(Path(args.output)).is_file():
             kept = f" (the documents written so far are in {partial_path(Path(args.output))}: --resume continues)"
         print(f"error: {exc}{kept}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return _abandon(args, EXIT_OUTPUT)
     except BrokenPipeError:
         _quiet_stdout()
-        return 0
+        return _abandon(args, 0)
     except KeyboardInterrupt:
         kept = ""
         if args.output and args.emit != "gold" and partial_path(Path(args.output)).is_file():
             kept = f": the documents done are in {partial_path(Path(args.output))}, --resume continues"
         print(f"interrupted{kept}", file=sys.stderr)
-        return 130
+        return _abandon(args, 130)
 
 
 EXIT_OUTPUT = 3  # the output cannot be written
+
+
+def _abandon(args: argparse.Namespace, code: int) -> int:
+    """End a run cut short. With a pool, leave at once: its threads would wait at exit for
+    workers still on a document (or killed while sending one); the workers die with this
+    process (parallel: PR_SET_PDEATHSIG)."""
+    if (args.workers or default_workers()) > 1:
+        for stream in (sys.stderr, sys.stdout):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    return code
 
 
 def _quiet_stdout() -> None:

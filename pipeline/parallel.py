@@ -7,7 +7,6 @@ segmenter once, in its initialiser. ``workers=1`` runs in-process, without a poo
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -66,14 +65,6 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
                                initargs=(os.getpid() if forked else None,))
 
 
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """End the pool's workers without waiting for the documents they are on (the run is
-    being abandoned: Ctrl-C, a closed pipe, an unwritable output)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        with contextlib.suppress(Exception):
-            process.kill()
-
-
 def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,
                 window: int | None = None, pool: ProcessPoolExecutor | None = None) -> Iterator[R]:
     """``map(fn, items)`` over ``workers`` processes: lazy, bounded, order kept.
@@ -101,9 +92,9 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
         finished = True
     finally:
         if own_pool:
-            if not finished:
-                _stop_now(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
+            # Abandoned (Ctrl-C, a closed pipe, an unwritable output): do not wait here for
+            # the documents in flight; they end on their own, or with this process.
+            pool.shutdown(wait=finished, cancel_futures=True)
         else:  # stopped early: what this call queued must not run on in the caller's pool
             for future in pending:
                 future.cancel()
