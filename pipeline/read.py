@@ -48,7 +48,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # order (or another encoding read as UTF-16) gives mostly Hangul, Yi, private use or fails.
 _NOT_PLAUSIBLE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u2100-\u218f\u2460-\u24ff\u2500-\u257f"
-    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _PLAUSIBLE_SHARE = 0.98
 
 
