@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -222,17 +223,7 @@ def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str
     """One document, processed and serialised (in a worker): (id, errors, UTF-8 lines per
     output, and the document itself as JSON when the main process needs it for the review
     pages)."""
-    try:
-        doc = process_source(source)
-        return _serialise(doc, emit, keep)
-    except Exception as exc:  # noqa: BLE001 - one document's failure is its record, never the batch's end
-        failed = Document(id=source.id, source=source.name,
-                          errors=[*(f"read: {w}" for w in source.warnings),
-                                  f"pipeline: {type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()])
-        return _serialise(failed, emit, keep)
-
-
-def _serialise(doc: Document, emit: str, keep: bool) -> tuple[str, list[str], dict[str, bytes], bytes | None]:
+    doc = process_source(source)
     whole = document_json(doc) if keep else None
     if emit == "gold":
         chunks = {name: "".join(dumps(line) + "\n" for line in lines).encode()
@@ -242,6 +233,17 @@ def _serialise(doc: Document, emit: str, keep: bool) -> tuple[str, list[str], di
     else:
         chunks = {"": (whole or document_json(doc)) + b"\n"}
     return doc.id, doc.errors, chunks, whole
+
+
+def render_safely(source: Source, **options):
+    """``render``, and when it raises (it should not: the stages record their own failures,
+    and reading leaves nothing that cannot be written) the document's record with the error
+    instead: one record per document, whatever happens, and the batch goes on."""
+    try:
+        return render(source, **options)
+    except Exception as exc:  # noqa: BLE001
+        message = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()
+        return render(replace(source, text=None, error=message, stage="pipeline"), **options)
 
 
 def run(args: argparse.Namespace, input_count: int) -> int:
@@ -271,7 +273,7 @@ def run(args: argparse.Namespace, input_count: int) -> int:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done)
         keep = bool(args.html)
-        work = functools.partial(render, emit=args.emit, keep=keep)
+        work = functools.partial(render_safely, emit=args.emit, keep=keep)
 
         def documents():
             nonlocal failures

@@ -102,7 +102,8 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     orders = ("utf-16-le", "utf-16-be")
     # ASCII in UTF-16 has a zero high byte: at odd offsets little-endian, even ones big-endian
     # (read in the wrong order, Latin letters would pass for CJK characters).
-    if data[0::2].count(0) > data[1::2].count(0):
+    head = data[:131072]
+    if head[0::2].count(0) > head[1::2].count(0):
         orders = orders[::-1]
     for encoding in orders:
         try:
@@ -152,8 +153,9 @@ class Source:
     text: str | None = None
     encoding: str | None = None
     error: str | None = None
-    # What reading changed (lone surrogates replaced, an id renamed): the record lists them.
+    # What reading repaired (lone surrogates replaced, an id renamed): the record's warnings.
     warnings: tuple[str, ...] = ()
+    stage: str = "read"  # where ``error`` arose: the record's error starts with it
 
 
 _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
