@@ -4,16 +4,19 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .emit import GOLD_FILES, atomic_writer, claim_rows, document_json, dumps, gold_records, resumable_writer
+from .emit import (GOLD_FILES, OutputError, atomic_writer, claim_rows, document_json, dumps,
+                   gold_records, partial_path, resumable_writer)
 from .model import Document
 from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source, start_up
-from .read import InputError, Source, expand_inputs, iter_sources
+from .read import JSONL_SUFFIXES, InputError, Source, expand_inputs, glob_could_match, iter_sources
 from .rules import RulesError
 
 EXAMPLES = """\
@@ -32,7 +35,10 @@ examples:
   python -m pipeline --schema                     JSON Schema of one output line
 
 exit status: 0 all documents processed, 1 some documents have errors (their records are
-still written, with an "errors" list), 2 bad usage (unknown option, missing input).
+still written, with an "errors" list), 2 bad usage (unknown option, missing input, an
+output that is an input), 3 the output cannot be written (the message names the path; a
+-o FILE run leaves FILE.partial for --resume), 130 interrupted (Ctrl-C). A closed pipe
+(| head) ends the run quietly, with 0.
 """
 
 
@@ -90,9 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--gold goes with --html DIR (to score the run, use python -m pipeline.score)")
     if args.gold and not Path(args.gold).is_dir():
         parser.error(f"--gold {args.gold}: not a folder")
+    problem = _output_shape_problem(args)
+    if problem:
+        parser.error(problem)
     try:
         load_all_rules()
         count = len(expand_inputs(args.inputs))
+        clash = _output_input_clash(args)
+        if clash:
+            print(f"error: {clash}", file=sys.stderr)
+            return 2
         return run(args, count)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -100,6 +113,103 @@ def main(argv: list[str] | None = None) -> int:
     except RulesError as exc:
         print(f"error in rules: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        kept = ""
+        if args.output and args.emit != "gold" and partial_path(Path(args.output)).is_file():
+            kept = f" (the documents written so far are in {partial_path(Path(args.output))}: --resume continues)"
+        print(f"error: {exc}{kept}", file=sys.stderr)
+        return _abandon(args, EXIT_OUTPUT)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return _abandon(args, 0)
+    except KeyboardInterrupt:
+        kept = ""
+        if args.output and args.emit != "gold" and partial_path(Path(args.output)).is_file():
+            kept = f": the documents done are in {partial_path(Path(args.output))}, --resume continues"
+        print(f"interrupted{kept}", file=sys.stderr)
+        return _abandon(args, 130)
+
+
+EXIT_OUTPUT = 3  # the output cannot be written
+
+
+def _abandon(args: argparse.Namespace, code: int) -> int:
+    """End a run cut short. With a pool, leave at once: its threads would wait at exit for
+    workers still on a document (or killed while sending one); the workers die with this
+    process (parallel: PR_SET_PDEATHSIG)."""
+    if (args.workers or default_workers()) > 1:
+        for stream in (sys.stderr, sys.stdout):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    return code
+
+
+def _quiet_stdout() -> None:
+    """The reader of standard output has gone (``| head``): stop writing, and keep Python
+    from reporting the lost pipe again when it flushes at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _output_shape_problem(args: argparse.Namespace) -> str | None:
+    """-o must be a file for documents and claims and a folder for --emit gold."""
+    if not args.output:
+        return None
+    output = Path(args.output)
+    if args.emit == "gold":
+        if output.exists() and not output.is_dir():
+            return f"--emit gold -o {args.output}: names a file; give a folder for the four gold-format files"
+        if not output.exists() and output.suffix.lower() in JSONL_SUFFIXES + (".json",):
+            return (f"--emit gold -o {args.output}: looks like a file name; give a folder "
+                    "for the four gold-format files")
+    elif output.is_dir():
+        return f"-o {args.output}: is a folder; give a file name (a folder goes with --emit gold)"
+    if args.html and Path(args.html).exists() and not Path(args.html).is_dir():
+        return f"--html {args.html}: names a file; give a folder for the review pages"
+    return None
+
+
+def _output_input_clash(args: argparse.Namespace) -> str | None:
+    """A message when something the run writes is one of its inputs or inside an input
+    folder (or would be found by an input glob): writing it would destroy the input, or
+    make the next run read the output as input."""
+    targets: list[Path] = []
+    if args.output:
+        output = Path(args.output)
+        if args.emit == "gold":
+            targets += [output / f"{name}.jsonl" for name in GOLD_FILES]
+        elif not (output.exists() and not output.is_file()):  # /dev/null, a pipe: nothing to protect
+            targets += [output, partial_path(output)]
+    if args.html:
+        targets.append(Path(args.html) / "index.html")
+    if not targets:
+        return None
+    resolved = [(target, target.resolve()) for target in targets]
+    for item in args.inputs:
+        if item == "-":
+            continue
+        path = Path(item)
+        if path.is_dir():
+            root = path.resolve()
+            for target, where in resolved:
+                if where.is_relative_to(root):
+                    return f"output {target} is inside the input folder {item}: write it elsewhere"
+        elif path.exists() or os.path.lexists(path):
+            for target, where in resolved:
+                if where == path.resolve():
+                    return f"output {target} is the input {item}: write it elsewhere"
+        else:
+            for target, where in resolved:
+                if glob_could_match(item, target):
+                    return f"output {target} would be read by the input pattern {item}: write it elsewhere"
+    return None
 
 
 def _positive(value: str) -> int:
@@ -125,6 +235,17 @@ def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str
     return doc.id, doc.errors, chunks, whole
 
 
+def render_safely(source: Source, **options):
+    """``render``, and when it raises (it should not: the stages record their own failures,
+    and reading leaves nothing that cannot be written) the document's record with the error
+    instead: one record per document, whatever happens, and the batch goes on."""
+    try:
+        return render(source, **options)
+    except Exception as exc:  # noqa: BLE001
+        message = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()
+        return render(replace(source, text=None, error=message, stage="pipeline"), **options)
+
+
 def run(args: argparse.Namespace, input_count: int) -> int:
     show_progress = args.progress if args.progress is not None else (sys.stderr.isatty() and input_count > 3)
     failures = 0
@@ -132,7 +253,8 @@ def run(args: argparse.Namespace, input_count: int) -> int:
     with ExitStack() as stack:
         if args.emit == "gold":
             folder = Path(args.output)
-            outs = {name: stack.enter_context(atomic_writer(folder / f"{name}.jsonl", binary=True))
+            outs = {name: _Named(stack.enter_context(atomic_writer(folder / f"{name}.jsonl", binary=True)),
+                                 folder / f"{name}.jsonl")
                     for name in GOLD_FILES}
         elif args.output:
             claims = args.emit == "claims"
@@ -140,7 +262,7 @@ def run(args: argparse.Namespace, input_count: int) -> int:
                                                              key="doc" if claims else "id", whole_groups=claims))
             outs = {"": out}
         else:
-            outs = {"": sys.stdout.buffer}
+            outs = {"": _Stdout(sys.stdout.buffer)}
         bar = None
         if show_progress:
             from tqdm import tqdm
@@ -151,7 +273,7 @@ def run(args: argparse.Namespace, input_count: int) -> int:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done)
         keep = bool(args.html)
-        work = functools.partial(render, emit=args.emit, keep=keep)
+        work = functools.partial(render_safely, emit=args.emit, keep=keep)
 
         def documents():
             nonlocal failures
@@ -177,4 +299,34 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         else:
             for _ in documents():
                 pass
+        for out in outs.values():
+            out.flush()
     return 1 if failures else 0
+
+
+class _Named:
+    """A file handle whose OS errors name its path (OutputError)."""
+
+    def __init__(self, handle, path: Path | str):
+        self.handle, self.path = handle, path
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self.path, exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self.path, exc) from None
+
+
+class _Stdout(_Named):
+    def __init__(self, handle):
+        super().__init__(handle, "standard output")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import dask.bag as db
 
-from .read import Source, expand_inputs, iter_sources
+from .read import Source, file_ids, find_inputs, iter_sources, read_file
 
 
 def _sources(items: Iterable[Source | dict | str]) -> Iterator[Source]:
@@ -39,6 +39,8 @@ def _sources(items: Iterable[Source | dict | str]) -> Iterator[Source]:
             yield item
         elif isinstance(item, str):
             yield from iter_sources([item])  # read here, on the worker
+        elif isinstance(item, tuple):  # (path, id) of a text file, its id given by the whole run
+            yield read_file(Path(item[0]), item[1])
         else:
             text = item.get("text")
             doc_id = str(item.get("id"))
@@ -72,9 +74,11 @@ def bag_of_inputs(inputs: list[str], partitions: int | None = None) -> db.Bag:
 
     A .jsonl input is one item, processed whole by one worker: split a large one into
     several files (or build a bag of its records yourself)."""
-    paths = [str(path) if kind != "stdin" else "-" for kind, path in expand_inputs(inputs)]
-    if "-" in paths:
+    entries = find_inputs(inputs)
+    if any(entry.kind == "stdin" for entry in entries):
         raise ValueError("standard input cannot be distributed; write it to a .jsonl file")
+    ids = file_ids(entries)  # unique over the run, as the CLI gives them
+    paths = [(str(entry.path), ids[i]) if entry.kind == "file" else str(entry.path) for i, entry in enumerate(entries)]
     partitions = max(1, min(partitions or len(paths), len(paths)))
     return db.from_sequence(paths, npartitions=partitions)
 

@@ -1,9 +1,11 @@
 """Writing results: document JSONL, claim JSONL, and the gold format of shared/spec/GOLD.md."""
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,20 +71,82 @@ def claim_rows(doc: Document) -> Iterator[dict]:
                **c.model_dump(exclude={"quantity_index"})}
 
 
+class OutputError(Exception):
+    """The output cannot be written (read-only folder, full disk, /dev/full …): the message
+    names the path and the OS error. The CLI ends with exit status 3."""
+
+    def __init__(self, path: Path | str, error: OSError):
+        self.path, self.error = path, error
+        super().__init__(f"cannot write {path}: {error.strerror or error}")
+
+
+def _create(path: Path, binary: bool) -> tuple[IO, Path]:
+    """A new temporary file beside ``path``, created with the mode the umask gives (as
+    ``open`` does for the main output), not tempfile's 0600."""
+    while True:
+        name = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        return os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})), name
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where the folder should be (or above it)
+        raise OutputError(folder, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))) from None
+    except OSError as exc:
+        raise OutputError(folder, exc) from None
+
+
 @contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO]:
     """Write ``path`` through a temporary file renamed into place: never half a file.
-    Text is written as UTF-8; with ``binary``, the caller writes bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("wb" if binary else "w", encoding=None if binary else "utf-8",
-                                         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    Text is written as UTF-8; with ``binary``, the caller writes bytes. Failing to create,
+    close or rename the file raises OutputError."""
+    _make_folder(path.parent)
+    try:
+        handle, name = _create(path, binary)
+    except OSError as exc:
+        raise OutputError(path, exc) from None
     try:
         with handle:
             yield handle
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        os.replace(name, path)
+    except BaseException as exc:
+        name.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise OutputError(path, exc) from None
         raise
+
+
+class RecordFile:
+    """A binary file written one record (or one document's group of lines) per ``write``,
+    each straight to the operating system. A write that fails (disk full, file size
+    limit, I/O error) is undone back to the end of the last whole record, so the file
+    never ends in a cut line, and raises OutputError."""
+
+    def __init__(self, handle: IO[bytes], path: Path):
+        self.handle, self.path = handle, path
+        self.size = os.fstat(handle.fileno()).st_size
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[self.handle.write(view):]
+        except BrokenPipeError:  # the reader has gone: the caller ends quietly
+            raise
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # not a regular file (/dev/full, a pipe): nothing to undo
+                os.ftruncate(self.handle.fileno(), self.size)
+            raise OutputError(self.path, exc) from None
+        self.size += len(data)
+
+    def flush(self) -> None:  # every write already reached the operating system
+        pass
 
 
 def partial_path(path: Path) -> Path:
@@ -94,8 +158,9 @@ def resumable_writer(path: Path, resume: bool = False, key: str = "id",
                      whole_groups: bool = False) -> Iterator[tuple[IO[bytes], set[str]]]:
     """Write ``path`` through ``path.partial``, renamed into place at the end.
 
-    Yields ``(handle, done)``: a binary handle, for UTF-8 lines. The caller flushes after each record, so a killed run leaves
-    ``path.partial`` holding every record it finished. With ``resume``, ``done`` holds the
+    Yields ``(handle, done)``: a ``RecordFile``, written one document at a time, so a
+    killed run leaves ``path.partial`` holding every record it finished, and a failed write
+    (full disk) leaves it ending with a whole record, to resume from. With ``resume``, ``done`` holds the
     ``key`` of every complete record already in ``path`` (an earlier, finished run) or in
     ``path.partial`` (an interrupted run); those records are kept, and new ones are appended
     after them. Without it, an existing ``path.partial`` is replaced. A cut last line is
@@ -104,27 +169,40 @@ def resumable_writer(path: Path, resume: bool = False, key: str = "id",
     half written. A target that is not a regular file (/dev/null, a pipe) is written directly.
     """
     if path.exists() and not path.is_file():
-        with path.open("wb") as handle:
-            yield handle, set()
+        try:
+            handle = path.open("wb", buffering=0)
+        except OSError as exc:
+            raise OutputError(path, exc) from None
+        with handle:
+            yield RecordFile(handle, path), set()
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(path)
+    merged = path.with_name(path.name + ".resume")
     done: set[str] = set()
-    if resume:
-        merged = path.with_name(path.name + ".resume")
-        with merged.open("wb") as out:
-            for source in (path, partial):
-                if not source.exists():
-                    continue
-                before = set(done)
-                for record_key, line in _complete_records(source, key, whole_groups and source == partial):
-                    if record_key not in before:
-                        out.write(line)
-                        done.add(record_key)
-        os.replace(merged, partial)
-    with partial.open("ab" if resume else "wb") as handle:
-        yield handle, done
-    os.replace(partial, path)
+    _make_folder(path.parent)
+    try:
+        if resume:
+            with merged.open("wb") as out:
+                for source in (path, partial):
+                    if not source.exists():
+                        continue
+                    before = set(done)
+                    for record_key, line in _complete_records(source, key, whole_groups and source == partial):
+                        if record_key not in before:
+                            out.write(line)
+                            done.add(record_key)
+            os.replace(merged, partial)
+        handle = partial.open("ab" if resume else "wb", buffering=0)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            merged.unlink(missing_ok=True)
+        raise OutputError(partial, exc) from None
+    with handle:
+        yield RecordFile(handle, partial), done
+    try:
+        os.replace(partial, path)
+    except OSError as exc:
+        raise OutputError(path, exc) from None
 
 
 def _complete_records(path: Path, key: str, whole_groups: bool) -> Iterator[tuple[str, bytes]]:

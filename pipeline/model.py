@@ -141,6 +141,7 @@ class Document(Model):
     claims: list[Claim] = []
     segments: list[Segment] = []
     errors: list[str] = []
+    warnings: list[str] = Field([], description="what was repaired and kept, e.g. lone surrogates read as U+FFFD")
 
     def raw_offset(self, offset: int) -> int:
         """The offset in the decoded input of cleaned-text ``offset``."""

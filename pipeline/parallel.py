@@ -7,8 +7,11 @@ segmenter once, in its initialiser. ``workers=1`` runs in-process, without a poo
 """
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,9 +28,29 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _init_worker() -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies (SIGKILL, SIGTERM, a crash: no
+    clean-up runs there), so that no orphan keeps the output or the pipe open; and exit
+    now if the parent died before the request was made."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(parent: int | None = None) -> None:
     from .process import start_up
 
+    if parent is not None:
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
     start_up()
 
@@ -36,8 +59,10 @@ def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes that load the pipeline once each, for a program that
     maps many batches (a service, a benchmark): pass it to ``map_ordered(..., pool=)`` or
     ``map_documents(..., pool=)`` so that the start-up is not paid again per batch. The caller
-    shuts it down (``with worker_pool(4) as pool: ...``)."""
-    return ProcessPoolExecutor(workers or default_workers(), initializer=_init_worker)
+    shuts it down (``with worker_pool(4) as pool: ...``). The workers die with this process."""
+    forked = multiprocessing.get_start_method() == "fork"  # then this process is their parent
+    return ProcessPoolExecutor(workers or default_workers(), initializer=_init_worker,
+                               initargs=(os.getpid() if forked else None,))
 
 
 def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,
@@ -56,6 +81,7 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
     if own_pool:
         pool = worker_pool(workers)
     pending: deque[Future[R]] = deque()
+    finished = False
     try:
         for item in items:
             pending.append(pool.submit(fn, item))
@@ -63,9 +89,12 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
     finally:
         if own_pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+            # Abandoned (Ctrl-C, a closed pipe, an unwritable output): do not wait here for
+            # the documents in flight; they end on their own, or with this process.
+            pool.shutdown(wait=finished, cancel_futures=True)
         else:  # stopped early: what this call queued must not run on in the caller's pool
             for future in pending:
                 future.cancel()

@@ -68,11 +68,14 @@ def process(text: str, doc_id: str | None = None, source: str | None = None) -> 
 
 
 def process_source(source: Source) -> Document:
+    notes = [f"read: {warning}" for warning in source.warnings]  # what reading repaired
     if source.error is not None:
-        return Document(id=source.id, source=source.name, errors=[f"read: {source.error}"])
+        return Document(id=source.id, source=source.name, errors=[f"{source.stage}: {source.error}"], warnings=notes)
     assert source.text is not None
     doc = process(source.text, doc_id=source.id, source=source.name)
     doc.encoding = source.encoding
+    if notes:
+        doc.warnings[:0] = notes
     return doc
 
 
