@@ -28,8 +28,9 @@ try:  # the standard library's parser of regular expressions (regex has none to 
 except ImportError:
     _sre = _sre_parse = None
 
+from .isolation import isolated
 from .model import Claim, Document, Quantity, Sentence, records
-from .rules import RuleEntry, alternation, load_entries, load_fields
+from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields
 from .segment import runs, words
 
 
@@ -145,8 +146,8 @@ class _Compiled:
 def _compiled() -> _Compiled:
     rules = load_fields("claims.yaml", ClaimRules)
     nc = rules.not_claims
-    times = tuple((regex.compile(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
-    publication = tuple((regex.compile(t.pattern), t)
+    times = tuple((compile_rule(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
+    publication = tuple((compile_rule(t.pattern), t)
                         for t in load_entries("claims.yaml", "publication_year", TimePattern))
     return _Compiled(
         rules=rules,
@@ -157,15 +158,15 @@ def _compiled() -> _Compiled:
         trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
         leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
-        framing=regex.compile(rules.framing_lead),
-        period=regex.compile(rules.framing_period),
-        summary=regex.compile(rules.framing_summary),
-        specification=regex.compile(rules.not_claims.specification_before),
-        ratio_first=(regex.compile(nc.ratio_first_before), regex.compile(nc.ratio_first_after)),
-        ratio_second=regex.compile(nc.ratio_second_before),
+        framing=compile_rule(rules.framing_lead),
+        period=compile_rule(rules.framing_period),
+        summary=compile_rule(rules.framing_summary),
+        specification=compile_rule(rules.not_claims.specification_before),
+        ratio_first=(compile_rule(nc.ratio_first_before), compile_rule(nc.ratio_first_after)),
+        ratio_second=compile_rule(nc.ratio_second_before),
         base_before=_Words(rules.time_base_words),
         not_subject_before=_Words(rules.not_subject_after),
-        listed_example=regex.compile(rules.listed_example),
+        listed_example=compile_rule(rules.listed_example),
         kind_words=regex.compile(alternation(rules.change_words + rules.share_words)),
         kind_of_word=_kind_of_word(rules),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
@@ -566,15 +567,16 @@ def annotate_claims(doc: Document) -> None:
     mentions = ctx.mentions
     claims: list[dict] = []  # Claim fields, validated together at the end
     carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
-    for index, quantity in enumerate(doc.quantities):
+
+    def claim_of(index: int, quantity) -> None:  # one amount: a failure costs its claim only
         sentence = doc.sentences[quantity.sentence]
         if sentence.heading:
-            continue
+            return
         q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
         text = sentence.text
         clauses = ctx.clauses(quantity.sentence)
         if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
-            continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
+            return  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
         before = text[:q_start]
         clause_before = before[clauses.start(q_start) :]
         # A sentence that is all quotation names its speaker and scene in the next one.
@@ -607,6 +609,9 @@ def annotate_claims(doc: Document) -> None:
             "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
             "modality": modality})
         carried[sentence.paragraph] = subject
+
+    for index, quantity in enumerate(doc.quantities):
+        isolated(doc, "claims", f"sentence {quantity.sentence}", claim_of, index, quantity)
     doc.claims = records(Claim, claims)
 
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .isolation import isolated
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
@@ -306,7 +307,8 @@ def annotate_entities(doc: Document) -> None:
     """The pipeline stage: document-level entities with their mentions."""
     c = _compiled()
     kb = knowledge_base()
-    per_sentence = [find_mentions(s.text) for s in doc.sentences]
+    per_sentence = [isolated(doc, "entities", f"sentence {i}", find_mentions, s.text, default=[])
+                    for i, s in enumerate(doc.sentences)]
     counts: Counter[str] = Counter()
     for mentions in per_sentence:
         for m in mentions:
