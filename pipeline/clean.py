@@ -14,6 +14,7 @@ import operator
 import re
 import sys
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -51,6 +52,7 @@ class JoinRules(RuleEntry):
 class DuplicateRules(RuleEntry):
     min_paragraph_chars: int
     near_duplicate_jaccard: float = Field(gt=0, le=1)
+    near_duplicate_window: int = Field(gt=0)
     min_sentence_chars: int
 
 
@@ -450,11 +452,15 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     Jaccard ≥ t allows a paragraph only so many trigrams that the other lacks, so a fixed
     sample of its trigrams that misses more of them than that rules the pair out before the
     whole sets are compared: the result is that of comparing every pair, at a fraction of
-    the cost (most pairs share almost nothing)."""
+    the cost (most pairs share almost nothing).
+
+    Exact copies are found anywhere in the page (one dictionary); a near copy only among
+    the last ``near_duplicate_window`` paragraphs compared, so that the work grows with
+    the page, not with its square (a 20 MB file of a hundred thousand paragraphs)."""
     limits = rules.duplicates
     threshold = limits.near_duplicate_jaccard
     seen: dict[str, int] = {}
-    kept: list[tuple[int, set[int | str], int]] = []  # (length, trigrams, index)
+    kept: deque[tuple[int, set[int | str], int]] = deque(maxlen=limits.near_duplicate_window)  # (length, trigrams, index)
     for index, para in enumerate(result.paragraphs):
         if para.kind != "body":
             continue

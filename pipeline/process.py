@@ -14,7 +14,7 @@ from . import claims, entities, quantities, segment, sentences
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
-from .read import Source, iter_sources
+from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, too_long
 from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
@@ -54,6 +54,9 @@ def start_up() -> None:
 def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
     """Run the whole pipeline on one text; never raises for bad content."""
     doc = Document(id=doc_id or "doc", source=source)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        doc.errors.append(f"read: {too_long(len(text))}")
+        return doc
     try:
         build_document(doc, text)
     except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on

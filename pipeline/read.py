@@ -175,6 +175,16 @@ def _not_regular(path: Path) -> str | None:
     return f"{kind}, not a regular file: skipped"
 
 
+# The longest document processed, in characters (about 48 MB of Chinese in UTF-8): one
+# document is held in memory whole, with its sentences and spans, so a longer one is
+# refused with an error record (split it into pages, or give it as JSON lines).
+MAX_DOCUMENT_CHARS = 16_000_000
+
+
+def too_long(chars: int) -> str:
+    return f"document too long: {chars:,} characters, the limit is {MAX_DOCUMENT_CHARS:,} (MAX_DOCUMENT_CHARS)"
+
+
 def read_file(path: Path, doc_id: str | None = None) -> Source:
     name = display_path(path)
     doc_id = doc_id or display_path(path.stem)
@@ -182,6 +192,10 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
     if odd:
         return Source(doc_id, name, error=f"{name}: {odd}")
     try:
+        size = path.stat().st_size
+        if size > 4 * MAX_DOCUMENT_CHARS:  # more characters than the limit in any encoding: never read
+            return Source(doc_id, name, error=f"{name}: document too long: {size:,} bytes, the limit is "
+                                                f"{MAX_DOCUMENT_CHARS:,} characters (MAX_DOCUMENT_CHARS)")
         data = path.read_bytes()
     except OSError as exc:
         return Source(doc_id, name, error=f"{name}: cannot read ({exc.strerror or exc})")

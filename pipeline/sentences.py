@@ -66,6 +66,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
     start = position = 0
+    run_end = -1  # where the last scanned run of terminal marks and closers ends
     n = len(text)
     for mark_start, end, mark in marks:
         if mark_start < position:
@@ -91,10 +92,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # a decimal point, an abbreviation or a domain name
         elif stack:
             continue  # inside a quotation or bracket that closes later
-        while end < n and (text[end] in closers or text[end] in terminals):
-            if text[end] in closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.bracket_closers and balanced:
-                break
-            end += 1
+        if end < run_end:
+            # Inside a run of marks already scanned (。。。。，然后): the scan below depends only
+            # on the position (the stack is empty here), so this mark's run ends where that
+            # one did. Scanning again from every mark of a run is quadratic in its length.
+            end = run_end
+        else:
+            while end < n and (text[end] in closers or text[end] in terminals):
+                if text[end] in closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.bracket_closers and balanced:
+                    break
+                end += 1
+            run_end = end
         rest = text[end : end + 40]  # bounded look-ahead (see above)
         if rest and rest[0] in rules.continuation_initial:
             continue
