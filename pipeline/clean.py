@@ -164,8 +164,8 @@ def clean(raw: str) -> Cleaned:
 def _drop(result: Cleaned, para: Para, reason: str, detail: str | None = None) -> None:
     para.kind = "dropped"
     para.dropped_reason = reason
-    result.dropped.append(Dropped(text=para.text, reason=reason, raw_start=para.raw_start,
-                                  raw_end=para.raw_end, detail=detail))
+    result.dropped.append(Dropped(text=para.text, reason=reason, raw_start=para.raw_start, raw_end=para.raw_end,
+                                  detail=detail, pieces=list(para.pieces) if len(para.pieces) > 1 else None))
     if reason == "byline":
         result.bylines.append(para.text)
 
@@ -174,7 +174,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
     heading = rules.markdown_re.match(para.text)
     if heading:
         marks, title = heading.group(1), heading.group(2)
-        offset = para.text.find(title) if title else len(para.text)
+        offset = heading.start(2) if title else len(para.text)
         start = para.raw_start + offset
         para.pieces = [(start, start + len(title))]
         para.text, para.kind, para.level = title, "heading", len(marks)
@@ -191,9 +191,10 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not match or match.end() == match.start():
             continue
         start, end = para.raw_start, para.raw_end
-        cut_start, cut_end = start + match.start(), start + match.end()
-        result.dropped.append(Dropped(text=match.group().strip(_STRIP), reason=rule.reason,
-                                      raw_start=cut_start, raw_end=cut_end, detail=rule.name))
+        cut = match.group().strip(_STRIP)  # the record's range is the cut without the space around it
+        cut_start = start + match.start() + len(match.group()) - len(match.group().lstrip(_STRIP))
+        result.dropped.append(Dropped(text=cut, reason=rule.reason, raw_start=cut_start,
+                                      raw_end=cut_start + len(cut), detail=rule.name))
         if rule.reason == "dateline":
             result.datelines.append(match.group().strip(_STRIP))
         if rule.scope == "prefix":

@@ -69,11 +69,17 @@ class Sentence(Model):
 
 
 class Dropped(Model):
+    """What cleaning left out. ``text`` is exactly the decoded input's ``[raw_start:raw_end]``,
+    or, when it was made of several raw slices (a paragraph a column break had cut, joined
+    before it was found to be a copy), exactly the concatenation of ``pieces``."""
+
     text: str
     reason: DropReason
     raw_start: int
     raw_end: int
     detail: str | None = Field(None, description="e.g. the rule that matched, or the copy's position")
+    pieces: list[tuple[int, int]] | None = Field(
+        None, description="raw (start, end) slices whose concatenation is text, when there are several")
 
 
 class Quantity(Model):

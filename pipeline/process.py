@@ -14,7 +14,7 @@ from . import claims, entities, quantities, segment, sentences
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
-from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, too_long
+from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, replace_surrogates, too_long
 from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
@@ -54,8 +54,11 @@ def start_up() -> None:
 def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
     """Run the whole pipeline on one text; never raises for bad content."""
     doc = Document(id=doc_id or "doc", source=source)
+    text, replaced = replace_surrogates(text)  # as reading does: a record must be writable as UTF-8
+    if replaced:
+        doc.warnings.append(f"read: {replaced} lone surrogate(s) in the text replaced by U+FFFD")
     if len(text) > MAX_DOCUMENT_CHARS:
-        doc.errors.append(f"read: {too_long(len(text))}")
+        doc.errors.append(f"read: {too_long(len(text), MAX_DOCUMENT_CHARS)}")
         return doc
     try:
         build_document(doc, text)
@@ -123,10 +126,10 @@ def build_document(doc: Document, raw: str) -> None:
         else:
             for (start, end), key in zip(spans, content_keys(para.text, spans)):
                 if len(key) >= min_repeat and key in seen_sentences:
-                    raw_start = _raw_at(para.pieces, start)
-                    doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=raw_start,
-                                               raw_end=_raw_at(para.pieces, end - 1) + 1,
-                                               detail="sentence repeats an earlier sentence"))
+                    slices = _raw_slices(para.pieces, start, end)
+                    doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=slices[0][0],
+                                               raw_end=slices[-1][1], detail="sentence repeats an earlier sentence",
+                                               pieces=slices if len(slices) > 1 else None))
                     continue
                 seen_sentences.add(key)
                 kept.append((start, end))
@@ -153,12 +156,17 @@ def build_document(doc: Document, raw: str) -> None:
     doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
 
 
-def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:
-    for start, end in pieces:
-        if offset < end - start:
-            return start + offset
-        offset -= end - start
-    return pieces[-1][1]
+def _raw_slices(pieces: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The raw slices of paragraph-local [start, end) (over the concatenated pieces)."""
+    slices = []
+    local = 0
+    for raw_start, raw_end in pieces:
+        size = raw_end - raw_start
+        lo, hi = max(start, local), min(end, local + size)
+        if lo < hi:
+            slices.append((raw_start + lo - local, raw_start + hi - local))
+        local += size
+    return slices
 
 
 def _add_segments(segments: list[dict], pieces: list[tuple[int, int]], start: int, end: int,

@@ -181,8 +181,8 @@ def _not_regular(path: Path) -> str | None:
 MAX_DOCUMENT_CHARS = 16_000_000
 
 
-def too_long(chars: int) -> str:
-    return f"document too long: {chars:,} characters, the limit is {MAX_DOCUMENT_CHARS:,} (MAX_DOCUMENT_CHARS)"
+def too_long(chars: int, limit: int) -> str:
+    return f"document too long: {chars:,} characters, the limit is {limit:,} (MAX_DOCUMENT_CHARS)"
 
 
 def read_file(path: Path, doc_id: str | None = None) -> Source:
