@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pydantic import Field
+
 from .rules import RuleEntry, load_section
 
 
@@ -25,6 +27,8 @@ class SplittingRules(RuleEntry):
     speaker_after_quote: str
     continuation_initial: str
     utterance_start: str
+    max_sentence_chars: int = Field(ge=100)
+    long_sentence_breaks: str
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,30 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         _append(spans, text, start, end)
         start = position = end
     _append(spans, text, start, n)
+    limit = rules.max_sentence_chars
+    if any(end - start > limit for start, end in spans):
+        return _bounded(spans, text, limit, rules.long_sentence_breaks)
     return spans
+
+
+def _bounded(spans: list[tuple[int, int]], text: str, limit: int, breaks: str) -> list[tuple[int, int]]:
+    """``spans`` with every span longer than ``limit`` cut into pieces of at most ``limit``."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > limit:
+            window = start + limit
+            cut = max(text.rfind(b, start + limit // 2, window) for b in breaks) + 1
+            if cut <= 0:  # no clause break: at the limit, but not inside a number or a word
+                cut = window
+                while cut > start + limit // 2 and text[cut - 1].isalnum() and text[cut].isalnum() \
+                        and text[cut].isascii():
+                    cut -= 1
+                if cut == start + limit // 2:  # one long run of digits or letters: cut it anyway
+                    cut = window
+            _append(out, text, start, cut)
+            start = cut
+        _append(out, text, start, end)
+    return out
 
 
 def _marks(text: str, c: _Compiled) -> list[tuple[int, int, str]]:

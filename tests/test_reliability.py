@@ -326,3 +326,24 @@ def test_a_file_beyond_the_limit_is_never_read(monkeypatch, tmp_path):
     monkeypatch.setattr(type(page), "read_bytes", lambda self: pytest.fail("read"))
     source = read_file(page)
     assert source.error and "document too long: 300 bytes, the limit is 10 characters" in source.error
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_at_a_clause_break():
+    text = "广西壮族自治区南宁市新建充电桩一千二百个，" * 120 + "。"
+    spans = split_sentences(text)
+    assert max(b - a for a, b in spans) <= 1000 and len(spans) > 1
+    assert all(text[b - 1] == "，" for _, b in spans[:-1])  # cut after a comma, never mid-clause
+    assert "".join(text[a:b] for a, b in spans) == text
+
+
+def test_a_long_sentence_is_not_cut_inside_a_number():
+    text = "甲" * 995 + "abc12345" + "乙" * 100  # the limit falls between 2 and 3
+    assert [text[a:b][-3:] for a, b in split_sentences(text)][0] == "甲甲甲"
+
+
+def test_claims_on_one_long_sentence_are_linear():
+    unit = "福建省泉州市晋江市鞋服产业产值增长百分之八，出口额达到一百二十亿元，"
+    small, large = unit * 200, unit * 2000
+    pipeline.process(small)
+    ratio = _seconds(pipeline.process, large) / _seconds(pipeline.process, small)
+    assert ratio < 30  # 10× the text: ~10× the time (about 60× when one sentence held it all)
