@@ -5,8 +5,9 @@
 Each input is one document of about 10 K, 100 K and 1 M characters. For each stage the
 script prints the seconds at every size and the exponent e of time ∝ lengthᵉ between
 neighbouring sizes (1 is linear; a quadratic stage shows 2). An exponent above 1.2 is
-flagged. Every size is run several times and the fastest time of each stage kept. Not a unit test: the figures depend on the machine; the README's reliability
-section says what they were.
+flagged. Every size is run several times and the fastest time of each stage kept. Not a
+unit test: the figures depend on the machine; the README's reliability section says what
+they were.
 """
 from __future__ import annotations
 
