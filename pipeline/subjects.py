@@ -56,6 +56,7 @@ class SubjectRules(RuleEntry):
     list_joiners: str
     company_words: list[str]
     page_types: list[str]
+    speech_verbs: list[str]
 
 
 class Subject(NamedTuple):
@@ -292,16 +293,19 @@ class SubjectResolver:
 
     def candidates(self, index: int) -> _Candidates:
         if index not in self._candidates:
-            self._candidates[index] = self._find_candidates(self.doc.sentences[index], self.mentions.get(index, []))
+            self._candidates[index] = self._find_candidates(self.doc.sentences[index], self.mentions.get(index, []),
+                                                            self._quantities.get(index, []))
         return self._candidates[index]
 
-    def _find_candidates(self, sentence: Sentence, mentions: list[Mention]) -> _Candidates:
+    def _find_candidates(self, sentence: Sentence, mentions: list[Mention], amounts: list[Quantity]) -> _Candidates:
         text = sentence.text
         kb = knowledge_base()
         listed = [m for m in mentions if _listed_example(text, m[1] - sentence.start)]
         usable: list = []
         for m in mentions:
-            if m[4] == "PERSON" or m in listed:
+            next_amount = next((q.start - sentence.start for q in amounts if q.start >= m[1]), len(text))
+            if m in listed or self._speaks(text[m[1] - sentence.start : next_amount]) or \
+                    (m[4] == "PERSON" and any(mark in text for mark in "“「『")):
                 continue
             if usable and usable[-1][1] == m[0] and m[3] and usable[-1][3] in kb.ancestors(m[3]):
                 # 广东省深圳市: the most specific division the names nest down to
@@ -310,6 +314,13 @@ class SubjectResolver:
             if in_subject_position(text, m[0] - sentence.start, self._strip):
                 usable.append(m)
         return _Candidates(usable, listed)
+
+    @staticmethod
+    def _speaks(rest: str) -> bool:
+        """A speaker is not the subject of what it says (国家统计局…，认为…, 某某说…): a speech
+        verb between the mention and the next amount. (A person is the subject of what they
+        do, 李克强…签署了8项协议, unless the sentence quotes.)"""
+        return any(verb in rest for verb in _compiled().rules.speech_verbs)
 
     def subject_of(self, index: int) -> Subject | None:
         """The last mention of sentence ``index`` that stands in subject position."""
