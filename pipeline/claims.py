@@ -58,6 +58,17 @@ class NotClaims(RuleEntry):
     narrative_units: list[str]
 
 
+class NotClaimPattern(RuleEntry):
+    """A named phenomenon whose amounts are no claims: ``before`` is searched in the
+    amount's clause up to the amount (anchor it with $), ``after`` matched right after the
+    amount; both must hold when both are given; ``units`` limits it to amounts of those units."""
+    name: str
+    before: str | None = None
+    after: str | None = None
+    units: list[str] | None = None
+    examples: list[str] = []
+
+
 class ClaimRules(RuleEntry):
     target_words: list[str]
     expected_words: list[str]
@@ -123,6 +134,7 @@ class _Compiled:
     duration_before: _Words
     duration_after: _Words
     location_after: _Words
+    not_claim_patterns: tuple[tuple[regex.Pattern | None, regex.Pattern | None, NotClaimPattern], ...]
 
 
 @functools.cache
@@ -158,6 +170,9 @@ def _compiled() -> _Compiled:
         duration_before=_Words(nc.duration_before),
         duration_after=_Words(nc.duration_after),
         location_after=_Words(nc.location_after),
+        not_claim_patterns=tuple(
+            (regex.compile(p.before) if p.before else None, regex.compile(p.after) if p.after else None, p)
+            for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)),
     )
 
 
@@ -361,7 +376,23 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
         return False
     if quantity.unit in c.rules.not_claims.narrative_units:
         return False
-    return True
+    return not_claim_pattern(sentence, q_start, q_end, quantity, clauses) is None
+
+
+def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantity,
+                      clauses: _Clauses | None = None) -> str | None:
+    """The name of the not-claim pattern of rules/claims.yaml that the amount fits, if any."""
+    clauses = clauses or _Clauses(sentence)
+    clause_before = sentence[clauses.start(q_start) : q_start]
+    for before, after, rule in _compiled().not_claim_patterns:
+        if rule.units is not None and quantity.unit not in rule.units:
+            continue
+        if before is not None and before.search(clause_before) is None:
+            continue
+        if after is not None and after.match(sentence, q_end) is None:
+            continue
+        return rule.name
+    return None
 
 
 def _modality(sentence: str, q_start: int) -> str:
