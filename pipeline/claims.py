@@ -538,7 +538,8 @@ def annotate_claims(doc: Document) -> None:
             # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
             kind, sign, indicator = previous[2], previous[3], previous[4]
         else:
-            kind, sign = kind_and_sign(clause_before, quantity)
+            kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
+                                       _governing_item(text, clauses.start(q_start)))
             indicator = _indicator(clause_before, subject.text, text[q_end:])
         previous = (quantity.sentence, quantity.end, kind, sign, indicator)
         modality = _modality(text, q_start)
@@ -560,6 +561,19 @@ def annotate_claims(doc: Document) -> None:
             "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
             "modality": modality})
     doc.claims = records(Claim, claims)
+
+
+_COMMA_BREAK = regex.compile(r"(?r)[，,；;：:。！？!?]")
+
+
+def _governing_item(text: str, segment_start: int) -> str:
+    """The first 、-item of the clause that the item starting at ``segment_start`` is a later
+    item of (新增五星级饭店16家、等级民宿638家 → 新增五星级饭店16家), else ""."""
+    if segment_start == 0 or text[segment_start - 1] != "、":
+        return ""
+    found = _COMMA_BREAK.search(text, 0, segment_start)
+    start = found.end() if found else 0
+    return text[start : text.index("、", start)]
 
 
 def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
