@@ -96,7 +96,7 @@ def _compiled() -> _Compiled:
         not_subject_after=tuple(rules.not_subject_after),
         scope_words=scope,
         scope_re=regex.compile(alternation(scope)),
-        self_naming=regex.compile(f"^(?:{alternation(rules.self_naming)})"),
+        self_naming=regex.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
         comparison_end=regex.compile(f"(?:{alternation(rules.comparison_words)})$"),
         compared_gap=regex.compile(rules.compared_gap),
         respectively=regex.compile(alternation(rules.respectively)),
@@ -386,10 +386,16 @@ class SubjectResolver:
         if quantity not in run or len(run) < 2:
             return None
         names: list[Mention] = []
+        kb = knowledge_base()
+        left = None  # where the leftmost item so far starts (its province included)
         for m in reversed([m for m in mentions if m[1] - base <= marker.start() and m[4] != "PERSON"]):
-            if names and not c.joiners.match(text[m[1] - base : names[0][0] - base]):
+            if names and m[1] == left and m[3] and m[3] in kb.ancestors(names[0][3] or ""):
+                left = m[0]  # 湖南省长沙市: the city is the item
+                continue
+            if names and not c.joiners.match(text[m[1] - base : left - base]):
                 break
             names.insert(0, m)
+            left = m[0]
         if len(names) != len(run):
             return None
         name = names[run.index(quantity)]
@@ -448,7 +454,7 @@ class SubjectResolver:
             start, end, name, entity_id, _ = before[-1]
             if company is not None and company[0] > end:
                 return company[1]
-            return Subject(name, entity_id, "clause")
+            return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")
         # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
         # counted with its examples is the subject of its clauses; the names before it are not.)
         if company is not None:
