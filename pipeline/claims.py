@@ -56,6 +56,7 @@ class NotClaims(RuleEntry):
     specification_before: str
     location_after: list[str]
     narrative_units: list[str]
+    measured_age_before: list[str]
 
 
 class NotClaimPattern(RuleEntry):
@@ -374,7 +375,9 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
         return False
     if quantity.dimension == "length" and c.location_after.starts(after):
         return False
-    if quantity.unit in c.rules.not_claims.narrative_units:
+    if quantity.unit in c.rules.not_claims.narrative_units and \
+            not any(w in sentence[clauses.start(q_start) if clauses else 0 : q_start]
+                    for w in c.rules.not_claims.measured_age_before):
         return False
     return not_claim_pattern(sentence, q_start, q_end, quantity, clauses) is None
 

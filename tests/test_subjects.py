@@ -285,3 +285,32 @@ def test_traditional_through_opencc_of_a_simplified_sentence():
         found = {c.quantity: c for c in claims(text)}
         kinds = sorted(c.kind for c in found.values())
         assert kinds == ["change", "level"], text
+
+
+# ---- not-claims of rules/claims.yaml, from the corpus tests/corpus/not_claims.yaml
+def _not_claim_corpus():
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "corpus" / "not_claims.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+NOT_CLAIMS = _not_claim_corpus()
+
+
+@pytest.mark.parametrize("case", NOT_CLAIMS, ids=[f"{c['quantity']}-{c.get('pattern', 'claim')}" for c in NOT_CLAIMS])
+def test_not_claims_corpus(case):
+    doc = pipeline.process(case["text"])
+    assert any(q.text == case["quantity"] for q in doc.quantities), [q.text for q in doc.quantities]
+    made = [c for c in doc.claims if c.quantity == case["quantity"]]
+    assert bool(made) == bool(case.get("claim")), case
+
+
+def test_every_not_claim_pattern_has_cases_both_ways():
+    from pipeline.rules import load_yaml
+
+    names = {p["name"] for p in load_yaml("claims.yaml")["not_claim_patterns"]}
+    positive = {c["pattern"] for c in NOT_CLAIMS if "pattern" in c}
+    assert names <= positive, names - positive
+    assert sum(1 for c in NOT_CLAIMS if c.get("claim")) >= len(names)
