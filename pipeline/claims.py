@@ -136,6 +136,10 @@ class _Compiled:
     duration_after: _Words
     location_after: _Words
     not_claim_patterns: tuple[tuple[regex.Pattern | None, regex.Pattern | None, NotClaimPattern], ...]
+    # every pattern's ``after`` (or, for those without one, ``before``) in one alternation: an
+    # amount that none of them fits, nearly all, is decided by one search each
+    not_claim_after: regex.Pattern
+    not_claim_before: regex.Pattern
 
 
 @functools.cache
@@ -174,7 +178,16 @@ def _compiled() -> _Compiled:
         not_claim_patterns=tuple(
             (regex.compile(p.before) if p.before else None, regex.compile(p.after) if p.after else None, p)
             for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)),
+        not_claim_after=_any_of(p.after for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
+                                if p.after),
+        not_claim_before=_any_of(p.before for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
+                                 if p.before and not p.after),
     )
+
+
+def _any_of(patterns) -> regex.Pattern:
+    patterns = list(patterns)
+    return regex.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)")
 
 
 def _marks(patterns: list[str]) -> frozenset[str]:
@@ -382,17 +395,24 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
     return not_claim_pattern(sentence, q_start, q_end, quantity, clauses) is None
 
 
+_PATTERN_REACH = 24  # characters before an amount that a not-claim pattern reads
+
+
 def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantity,
                       clauses: _Clauses | None = None) -> str | None:
     """The name of the not-claim pattern of rules/claims.yaml that the amount fits, if any."""
+    c = _compiled()
     clauses = clauses or _Clauses(sentence)
-    clause_before = sentence[clauses.start(q_start) : q_start]
-    for before, after, rule in _compiled().not_claim_patterns:
+    # (the patterns before an amount end at it and are short: the clause's tail is enough)
+    clause_before = sentence[max(clauses.start(q_start), q_start - _PATTERN_REACH) : q_start]
+    if c.not_claim_after.match(sentence, q_end) is None and c.not_claim_before.search(clause_before) is None:
+        return None
+    for before, after, rule in c.not_claim_patterns:
         if rule.units is not None and quantity.unit not in rule.units:
             continue
-        if before is not None and before.search(clause_before) is None:
-            continue
         if after is not None and after.match(sentence, q_end) is None:
+            continue
+        if before is not None and before.search(clause_before) is None:
             continue
         return rule.name
     return None

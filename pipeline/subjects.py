@@ -83,6 +83,8 @@ class _Compiled:
     respectively: regex.Pattern
     joiners: regex.Pattern  # only list joiners between two items
     company_words: frozenset[str]
+    speech: regex.Pattern
+    list_or_comparison_words: tuple[str, ...]  # a sentence without any needs no list or comparison rule
 
 
 @functools.cache
@@ -102,6 +104,8 @@ def _compiled() -> _Compiled:
         respectively=regex.compile(alternation(rules.respectively)),
         joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
         company_words=frozenset(rules.company_words),
+        speech=regex.compile(alternation(rules.speech_verbs)),
+        list_or_comparison_words=tuple(dict.fromkeys([*rules.respectively, *rules.comparison_words, "（", "("])),
     )
 
 
@@ -160,6 +164,7 @@ class SubjectResolver:
         self.doc = doc
         self._strip = strip_times
         self._starts = [s.start for s in doc.sentences]
+        self._all_mentions = sorted((m.start, m.end, m.text, e.id, e.type) for e in doc.entities for m in e.mentions)
         self.scope = doc.scope or self._named_scope()
         self.mentions = self._mentions_by_sentence()
         self.section_subjects = self._section_subjects()
@@ -167,6 +172,7 @@ class SubjectResolver:
         self.company = self._main_company()
         self._candidates: dict[int, _Candidates] = {}
         self._subjects: dict[int, Subject | None] = {}
+        self._list_or_comparison: dict[int, bool] = {}
         self._quantities: dict[int, list[Quantity]] = {}
         for quantity in doc.quantities:
             self._quantities.setdefault(quantity.sentence, []).append(quantity)
@@ -193,9 +199,7 @@ class SubjectResolver:
         return None
 
     def _raw_mentions(self) -> list[Mention]:
-        out = [(m.start, m.end, m.text, e.id, e.type) for e in self.doc.entities for m in e.mentions]
-        out.sort()
-        return out
+        return self._all_mentions
 
     def _scope_at(self, level: str) -> str | None:
         """The division of ``level`` that the page's scope is or lies in."""
@@ -224,16 +228,18 @@ class SubjectResolver:
                     if resolved is not None:
                         mention = (*mention[:3], resolved, "GPE")
                 out.setdefault(i, []).append(mention)
-        for i, sentence in enumerate(self.doc.sentences):
+        # scope words the entity stage left out: one scan of the whole text
+        for match in c.scope_re.finditer(self.doc.text):
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0 or end > self.doc.sentences[i].end:
+                continue
             have = out.get(i, [])
-            for match in c.scope_re.finditer(sentence.text):
-                start, end = sentence.start + match.start(), sentence.start + match.end()
-                if any(m[0] < end and start < m[1] for m in have):
-                    continue
-                resolved = self._scope_at(c.scope_words[match.group()])
-                out.setdefault(i, []).append((start, end, match.group(), resolved, "GPE"))
-            if i in out:
-                out[i].sort()
+            if any(m[0] < end and start < m[1] for m in have):
+                continue
+            out.setdefault(i, []).append((start, end, match.group(), self._scope_at(c.scope_words[match.group()]), "GPE"))
+            have = out[i]
+            have.sort()
         return out
 
     def _section_subjects(self) -> dict[int | None, Subject]:
@@ -298,20 +304,24 @@ class SubjectResolver:
         return self._candidates[index]
 
     def _find_candidates(self, sentence: Sentence, mentions: list[Mention], amounts: list[Quantity]) -> _Candidates:
-        text = sentence.text
-        kb = knowledge_base()
-        listed = [m for m in mentions if _listed_example(text, m[1] - sentence.start)]
+        text, base = sentence.text, sentence.start
+        chains = knowledge_base().ancestor_chains
+        listed = [m for m in mentions if _listed_example(text, m[1] - base)]
+        speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
+        quoting = any(mark in text for mark in "“「『")
         usable: list = []
         for m in mentions:
-            next_amount = next((q.start - sentence.start for q in amounts if q.start >= m[1]), len(text))
-            if m in listed or self._speaks(text[m[1] - sentence.start : next_amount]) or \
-                    (m[4] == "PERSON" and any(mark in text for mark in "“「『")):
+            if m in listed or (quoting and m[4] == "PERSON"):
                 continue
-            if usable and usable[-1][1] == m[0] and m[3] and usable[-1][3] in kb.ancestors(m[3]):
+            if speech:
+                next_amount = next((q.start - base for q in amounts if q.start >= m[1]), len(text))
+                if self._speaks(text[m[1] - base : next_amount]):
+                    continue
+            if usable and usable[-1][1] == m[0] and m[3] and usable[-1][3] in chains.get(m[3], ()):
                 # 广东省深圳市: the most specific division the names nest down to
                 usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
                 continue
-            if in_subject_position(text, m[0] - sentence.start, self._strip):
+            if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
         return _Candidates(usable, listed)
 
@@ -320,7 +330,7 @@ class SubjectResolver:
         """A speaker is not the subject of what it says (国家统计局…，认为…, 某某说…): a speech
         verb between the mention and the next amount. (A person is the subject of what they
         do, 李克强…签署了8项协议, unless the sentence quotes.)"""
-        return any(verb in rest for verb in _compiled().rules.speech_verbs)
+        return _compiled().speech.search(rest) is not None
 
     def subject_of(self, index: int) -> Subject | None:
         """The last mention of sentence ``index`` that stands in subject position."""
@@ -351,10 +361,14 @@ class SubjectResolver:
         index = quantity.sentence
         sentence = self.doc.sentences[index]
         mentions = self.mentions.get(index, [])
-        found = (self._respectively(sentence, quantity, mentions)
-                 or self._bracketed(sentence, quantity, mentions)
-                 or self._compared(sentence, quantity, mentions)
-                 or self._speaker(sentence, quantity, mentions)
+        if index not in self._list_or_comparison:
+            self._list_or_comparison[index] = any(w in sentence.text for w in _compiled().list_or_comparison_words)
+        found = None
+        if mentions and self._list_or_comparison[index]:
+            found = (self._respectively(sentence, quantity, mentions) or self._bracketed(sentence, quantity, mentions)
+                     or self._compared(sentence, quantity, mentions))
+        found = (found
+                 or ("“" in sentence.text and self._speaker(sentence, quantity, mentions) or None)
                  or (self.first_subject(following) if following is not None else None)
                  or self._in_sentence(sentence, quantity, self.candidates(index)))
         if found is None:
@@ -468,9 +482,9 @@ class SubjectResolver:
 
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
         """公司的营收…: a bare 公司 opening the clause is the company the page is about."""
-        if self.company is None:
-            return None
         text = sentence.text
+        if self.company is None or not any(word in text for word in _compiled().company_words):
+            return None
         q_start = quantity.start - sentence.start
         start = _last_break(text, q_start)
         for word in _compiled().company_words:
