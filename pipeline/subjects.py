@@ -173,6 +173,7 @@ class SubjectResolver:
         self._candidates: dict[int, _Candidates] = {}
         self._subjects: dict[int, Subject | None] = {}
         self._list_or_comparison: dict[int, bool] = {}
+        self._last_rule: dict[int, str] = {}  # sentence → the rule of its last claim's subject
         self._quantities: dict[int, list[Quantity]] = {}
         for quantity in doc.quantities:
             self._quantities.setdefault(quantity.sentence, []).append(quantity)
@@ -378,6 +379,7 @@ class SubjectResolver:
         found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
         if found.rule in ("clause", "after", "paragraph", "company"):
             self.carried[sentence.paragraph] = found
+        self._last_rule[index] = found.rule
         return found
 
     def _respectively(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
@@ -425,15 +427,18 @@ class SubjectResolver:
         return None
 
     def _compared(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
-        """高于全国平均水平的8.1%, 比陕西的28568元: the figure of the place compared with."""
+        """高于全国平均水平的8.1%, 比陕西的28568元: the figure of the place compared with; and
+        the later items of a list of them (…的8.1%、陕西28568元)."""
         c = _compiled()
         text, base = sentence.text, sentence.start
         for m in reversed(mentions):
             if m[1] > quantity.start:
                 continue
-            if not c.compared_gap.fullmatch(text[m[1] - base : quantity.start - base]):
-                return None
-            if c.comparison_end.search(text, max(0, m[0] - base - 4), m[0] - base):
+            gap = text[m[1] - base : quantity.start - base]
+            start = m[0] - base
+            if c.compared_gap.fullmatch(gap) and c.comparison_end.search(text, max(0, start - 4), start):
+                return Subject(m[2], m[3], "compared")
+            if not gap and start and text[start - 1] in "、，," and self._last_rule.get(quantity.sentence) == "compared":
                 return Subject(m[2], m[3], "compared")
             return None
         return None
