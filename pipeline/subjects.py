@@ -283,6 +283,13 @@ class SubjectResolver:
                         divisions[candidate] = divisions.get(candidate, 0) + len(entity.mentions)
             elif entity.id == rules.country or entity.type == "ORG":
                 others[entity.id] = others.get(entity.id, 0) + len(entity.mentions)
+        # 全国/我国 that no entity covers count for the country (a national page may name it so only)
+        linked = {m[0] for m in self._all_mentions}
+        for mentions in self.mentions.values():
+            for start, end, text, entity_id, _ in mentions:
+                if entity_id == rules.country and start not in linked:
+                    others[entity_id] = others.get(entity_id, 0) + 1
+                    first.setdefault(entity_id, text)
         counts = divisions or others
         if not counts:
             return None

@@ -316,3 +316,18 @@ def test_every_not_claim_pattern_has_cases_both_ways():
     positive = {c["pattern"] for c in NOT_CLAIMS if "pattern" in c}
     assert names <= positive, names - positive
     assert sum(1 for c in NOT_CLAIMS if c.get("claim")) >= len(names)
+
+
+@pytest.mark.parametrize("text", [
+    "全國居民收入持續增長。結果顯示，有38%的人口月收入不高，約4億人居住在農村。全國城鎮化率為66%。",
+    "全国居民收入持续增长。调查显示，约4亿人居住在农村。全国城镇化率为66%。",
+], ids=["traditional", "simplified"])
+def test_a_page_that_speaks_of_the_nation_is_national(text):
+    found = {c.quantity: c for c in claims(text)}
+    assert found["4億人" if "億" in text else "4亿人"].subject_id == "iso:CN"
+
+
+def test_a_provincial_page_stays_provincial_despite_national_comparisons():
+    text = "2024年，云南省地区生产总值增长4%，全国增长5%。全国居民收入增长5.3%。全省新增就业50万人。"
+    found = {c.quantity: c for c in claims(text)}
+    assert found["50万人"].subject_id == "adm:530000"
