@@ -370,7 +370,8 @@ class SubjectResolver:
         sentence = self.doc.sentences[index]
         mentions = self.mentions.get(index, [])
         if index not in self._list_or_comparison:
-            self._list_or_comparison[index] = any(w in sentence.text for w in _compiled().list_or_comparison_words)
+            self._list_or_comparison[index] = any(w in sentence.text for w in _compiled().list_or_comparison_words) \
+                or (len(mentions) >= 2 and len(self._quantities.get(index, ())) >= 2)  # (a list of each)
         found = None
         if mentions and self._list_or_comparison[index]:
             found = (self._respectively(sentence, quantity, mentions) or self._bracketed(sentence, quantity, mentions)
@@ -398,20 +399,25 @@ class SubjectResolver:
         marker = None
         for match in c.respectively.finditer(text, clause_start, q_start):
             marker = match
-        if marker is None:
-            return None
-        amounts = [q for q in self._quantities.get(quantity.sentence, []) if q.start - base >= marker.end()]
+        # after 分别, the amounts from it on; without it (广东和江苏的GDP为14万亿元和13.7万亿元),
+        # the list of amounts in the clause that holds this one
+        first = marker.end() if marker is not None else clause_start
+        amounts = [q for q in self._quantities.get(quantity.sentence, []) if q.start - base >= first]
         run: list[Quantity] = []
         for q in amounts:
             if run and not c.joiners.match(text[run[-1].end - base : q.start - base]):
-                break
+                if quantity in run:
+                    break
+                run = []  # (without 分别: a list that ends before this amount is another one)
             run.append(q)
         if quantity not in run or len(run) < 2:
             return None
+        names_end = marker.start() if marker is not None else run[0].start - base
         names: list[Mention] = []
         kb = knowledge_base()
         left = None  # where the leftmost item so far starts (its province included)
-        for m in reversed([m for m in mentions if m[1] - base <= marker.start() and m[4] != "PERSON"]):
+        for m in reversed([m for m in mentions if clause_start <= m[0] - base and m[1] - base <= names_end
+                           and m[4] != "PERSON"]):
             if names and m[1] == left and m[3] and m[3] in kb.ancestors(names[0][3] or ""):
                 left = m[0]  # 湖南省长沙市: the city is the item
                 continue

@@ -331,3 +331,18 @@ def test_a_provincial_page_stays_provincial_despite_national_comparisons():
     text = "2024年，云南省地区生产总值增长4%，全国增长5%。全国居民收入增长5.3%。全省新增就业50万人。"
     found = {c.quantity: c for c in claims(text)}
     assert found["50万人"].subject_id == "adm:530000"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024年，广东和江苏的地区生产总值为14.2万亿元和13.7万亿元。", [("14.2万亿元", "adm:440000"), ("13.7万亿元", "adm:320000")]),
+    ("2024年，成都、重庆的常住人口为2140万人、3190万人。", [("2140万人", "adm:510100"), ("3190万人", "adm:500000")]),
+], ids=["和", "、"])
+def test_lists_pair_in_order_without_respectively(text, expected):
+    found = {c.quantity: c for c in claims(text)}
+    assert [(q, found[q].subject_id) for q, _ in expected] == expected
+
+
+def test_one_name_and_a_list_of_amounts_is_no_pairing():
+    found = {c.quantity: c for c in claims("2024年，广东的出口和进口为5万亿元和3万亿元。")}
+    assert {c.subject_id for c in found.values()} == {"adm:440000"}
+    assert {c.subject_rule for c in found.values()} == {"clause"}
