@@ -371,7 +371,7 @@ class SubjectResolver:
         mentions = self.mentions.get(index, [])
         if index not in self._list_or_comparison:
             self._list_or_comparison[index] = any(w in sentence.text for w in _compiled().list_or_comparison_words) \
-                or (len(mentions) >= 2 and len(self._quantities.get(index, ())) >= 2)  # (a list of each)
+                or (len(self._quantities.get(index, ())) >= 2 and self._names_listed(sentence, mentions))
         found = None
         if mentions and self._list_or_comparison[index]:
             found = (self._respectively(sentence, quantity, mentions) or self._bracketed(sentence, quantity, mentions)
@@ -389,6 +389,13 @@ class SubjectResolver:
             self.carried[sentence.paragraph] = found
         self._last_rule[index] = found.rule
         return found
+
+    @staticmethod
+    def _names_listed(sentence: Sentence, mentions: list[Mention]) -> bool:
+        """Whether two names of the sentence stand joined as items of a list (广东和江苏)."""
+        joiners, text, base = _compiled().joiners, sentence.text, sentence.start
+        return any(0 < b[0] - a[1] <= 2 and joiners.match(text[a[1] - base : b[0] - base])
+                   for a, b in zip(mentions, mentions[1:]))
 
     def _respectively(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
         """广东、江苏、山东和浙江的增速分别是2%、1.6%、3.6%和2.5%: names and amounts in order."""
