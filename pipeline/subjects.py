@@ -84,7 +84,7 @@ class _Compiled:
     joiners: regex.Pattern  # only list joiners between two items
     company_words: frozenset[str]
     speech: regex.Pattern
-    list_or_comparison_words: tuple[str, ...]  # a sentence without any needs no list or comparison rule
+    list_or_comparison_words: regex.Pattern  # a sentence without any needs no list or comparison rule
 
 
 @functools.cache
@@ -105,7 +105,7 @@ def _compiled() -> _Compiled:
         joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
         company_words=frozenset(rules.company_words),
         speech=regex.compile(alternation(rules.speech_verbs)),
-        list_or_comparison_words=tuple(dict.fromkeys([*rules.respectively, *rules.comparison_words, "（", "("])),
+        list_or_comparison_words=regex.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
     )
 
 
@@ -370,7 +370,7 @@ class SubjectResolver:
         sentence = self.doc.sentences[index]
         mentions = self.mentions.get(index, [])
         if index not in self._list_or_comparison:
-            self._list_or_comparison[index] = any(w in sentence.text for w in _compiled().list_or_comparison_words) \
+            self._list_or_comparison[index] = _compiled().list_or_comparison_words.search(sentence.text) is not None \
                 or (len(self._quantities.get(index, ())) >= 2 and self._names_listed(sentence, mentions))
         found = None
         if mentions and self._list_or_comparison[index]:
