@@ -1,7 +1,7 @@
 """The entity knowledge base: ``rules/kb/*.yaml``, validated at load.
 
 Each file holds ``entities:``, a list of entries (id, name, type, aliases, parent,
-source). Ids follow shared/spec/GOLD.md: ``adm:<GB/T 2260 code>``, ``iso:<alpha-2>``,
+source). Ids follow docs/gold-format.md: ``adm:<GB/T 2260 code>``, ``iso:<alpha-2>``,
 ``org:/loc:/fac:/per:<canonical full name>``. Loading fails with file and line when an
 entry is malformed, and with the file when an id repeats, a parent is unknown, or a name
 or alias is claimed by two entries (a surface links to exactly one id).

@@ -1,4 +1,4 @@
-"""Score a prediction folder against a gold folder, per shared/spec/GOLD.md.
+"""Score a prediction folder against a gold folder, per docs/gold-format.md.
 
     python -m pipeline.score PRED_DIR --gold gold/ [--json] [--min-f1 quantities=0.97 ...]
 
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.score",
         description="Score predictions (python -m pipeline INPUT --emit gold -o DIR) against a gold "
-        "folder in the format of shared/spec/GOLD.md.",
+        "folder in the format of docs/gold-format.md.",
         epilog="example: python -m pipeline.score pred/ --gold gold/ --min-f1 quantities=0.97 "
         "--min-f1 claims_strict=0.8\nstages: " + ", ".join(STAGES),
     )
