@@ -21,6 +21,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
@@ -44,6 +45,7 @@ class NameLength(RuleEntry):
 
 class EntityRules(RuleEntry):
     scope_not_before: str
+    boundary_check_chars: int
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
@@ -78,6 +80,8 @@ class _Compiled:
     rules: EntityRules
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
+    by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
     # The plain alternations of literal words are compiled with re, not regex: re finds the same
     # matches (leftmost, first alternative wins) several times faster.
@@ -129,6 +133,8 @@ def _compiled() -> _Compiled:
         rules=rules,
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
+        by_surface=names,
+        county_stems=county_stems(kb),
         scope=scope,
         org_re=re.compile(alternation(rules.org_suffixes)),
         person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
@@ -175,6 +181,14 @@ def find_mentions(text: str) -> list[Found]:
             continue
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
+        if end - start <= c.rules.boundary_check_chars and _straddles(text, start, end):
+            # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
+            shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
+                            and c.by_surface[text[start:k]][0] == "kb" and not _straddles(text, start, k)), None)
+            if shorter is None:
+                continue
+            end = shorter
+            kind, surface, payload = c.by_surface[text[start:end]]
         found.append(Found(start, end, surface, "kb", ids=payload))
     cues = _cue_kinds(text, c)
     if not cues:  # names alone: leftmost-longest matches come left to right, without overlaps
@@ -194,6 +208,26 @@ def find_mentions(text: str) -> list[Found]:
             continue
         kept.append(f)
     return kept
+
+
+def _straddles(text: str, start: int, end: int) -> bool:
+    """True when a word of the segmenter crosses either end of ``text[start:end]`` (加上|海运
+    around 上海, 其中|石油 around 中石油, 北京时间 around 北京): the characters belong to other
+    words. A crossing word that is itself a name of the base (上海市|场) is no evidence."""
+    left = max(0, start - 4)
+    position = left
+    for word in _window_words(text[left : end + 4]):
+        word_end = position + len(word)
+        if len(word) > 1 and (position < start < word_end or position < end < word_end):
+            if word not in knowledge_base().surfaces:
+                return True
+        position = word_end
+    return False
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the windows around names recur across sentences and documents
+def _window_words(window: str) -> tuple[str, ...]:
+    return tuple(words(window))
 
 
 _PERSON_CUES = frozenset({"role", "verb", "title"})
@@ -310,12 +344,13 @@ def annotate_entities(doc: Document) -> None:
     counts: Counter[str] = Counter()
     for mentions in per_sentence:
         for m in mentions:
-            if m.kind != "scope" and len(m.ids) == 1:
+            if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems:
                 counts[m.ids[0]] += 1
     title_ids = _section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned = _most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
+    places = None  # the divisions the page names, computed at the first shared name
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
@@ -327,16 +362,29 @@ def annotate_entities(doc: Document) -> None:
                 entity_id = scope_cache[key]
             elif m.kind == "anaphor":
                 entity_id = latest_by_head.get(m.level)
+            elif m.text in c.county_stems:  # 双流, 五台: only where the page names where they are
+                if places is None:
+                    places = page_places(kb, counts)
+                licensed = tuple(i for i in m.ids if supported(i, places, kb))
+                if not licensed:
+                    continue  # 新建, 惠民, 同心: an ordinary word on this page
+                entity_id = resolve_homonym(licensed, places, kb) or f"?{m.text}"
             elif len(m.ids) == 1:
                 entity_id = m.ids[0]
-            else:  # an ambiguous alias: the reading the document mentions most
-                entity_id = max(m.ids, key=lambda i: (counts[i], i))
+            else:  # a name several divisions share: the page decides, else no id (entity_context)
+                if places is None:
+                    places = page_places(kb, counts)
+                entity_id = resolve_homonym(m.ids, places, kb)
+                if entity_id is None:
+                    entity_id = f"?{m.text}"  # one id-less entity per shared surface
             if entity_id is None:
                 continue
             entity = entities.get(entity_id)
             if entity is None:
-                entry = kb.get(entity_id)
-                entity = entities[entity_id] = {"id": entity_id, "name": entry.name if entry else m.text,
+                entry = kb.get(entity_id) or (kb.get(m.ids[0]) if entity_id.startswith("?") else None)
+                entity = entities[entity_id] = {"id": None if entity_id.startswith("?") else entity_id,
+                                                "name": m.text if entity_id.startswith("?") else
+                                                (entry.name if entry else m.text),
                                                 "type": entry.type if entry else _type_of(m), "mentions": []}
             entity["mentions"].append({"start": sentence.start + m.start, "end": sentence.start + m.end, "text": m.text})
             name = entity["name"]

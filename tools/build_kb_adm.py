@@ -175,7 +175,7 @@ def short_form(name: str, level: str, people: tuple[str, ...] = ()) -> str | Non
     for suffix in suffixes:
         if name.endswith(suffix):
             stem = name[: -len(suffix)]
-            if suffix.startswith("自治"):  # 恩施土家族苗族自治州 → 恩施: strip the peoples' names
+            if level != "province" and suffix.startswith("自治"):  # 恩施土家族苗族自治州 → 恩施: strip the peoples' names
                 stripped = True
                 while stripped:
                     stripped = False
