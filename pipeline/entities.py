@@ -25,7 +25,7 @@ from .entity_context import county_stems, page_places, resolve_homonym, supporte
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
-from .segment import is_common_word, word_crosses, words
+from .segment import is_common_word, tagged_words, word_crosses, words
 
 
 class ScopeWord(RuleEntry):
@@ -53,6 +53,7 @@ class EntityRules(RuleEntry):
     org_max_chars: int
     org_min_chars: int
     org_left_boundaries: list[str]
+    org_left_boundary_tags: list[str]
     org_not_initial: str
     anaphora: Anaphora
     person_roles: list[str]
@@ -100,6 +101,7 @@ class _Compiled:
     street_suffixes: tuple[str, ...]
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
+    boundary_tags: frozenset[str]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
 
@@ -149,6 +151,7 @@ def _compiled() -> _Compiled:
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(rules.org_left_boundaries),
+        boundary_tags=frozenset(rules.org_left_boundary_tags),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
@@ -270,10 +273,10 @@ def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -
         return None
     # The name starts after the last boundary word of the run …
     position, begin = start, start
-    for word in words(run):
+    for word, tag in tagged_words(run):
         position += len(word)
-        if word in c.boundary_words or _DIGITS.fullmatch(word):
-            begin = position
+        if word in c.boundary_words or _DIGITS.fullmatch(word) or (tag in c.boundary_tags and len(word) > 1):
+            begin = position  # 完成|能源集团, 根据|波士顿咨询集团: a verb or preposition ends the run before
     # … or at the last place name in it that follows another place or the run's start
     # (呼和浩特市玉泉区…产业园内蒙古精卓羊绒制品有限公司 → 内蒙古精卓…).
     places = [k for k in known if begin <= k.start < suffix_start and k.kind == "kb" and _is_place(k.ids)
