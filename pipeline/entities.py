@@ -21,6 +21,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .entity_names import find_bodies, full_name, starts_body
+from .entity_names import load_rules as load_name_rules
 from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
@@ -74,6 +76,7 @@ class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper 
     kind: str
     ids: tuple[str, ...] = ()
     level: str | None = None
+    template: str | None = None  # a body's official name with {place} (entity_names)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def _levels_up(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str], ...]]:
 
 def load_rules() -> None:
     _compiled()
+    load_name_rules()
 
 
 def find_mentions(text: str) -> list[Found]:
@@ -193,7 +197,14 @@ def find_mentions(text: str) -> list[Found]:
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
         found.append(Found(start, end, surface, "kb", ids=payload))
+    places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
+    bodies = [Found(b.start, b.end, text[b.start:b.end], "body", b.place_ids, b.level, b.template)
+              for b in find_bodies(text, places)]
     cues = _cue_kinds(text, c)
+    if bodies:
+        found = found + bodies
+        found.sort(key=lambda f: (f.start, -f.end))  # stable: a base name spanning the same text stays first
+        found = _without_overlaps(found)
     if not cues:  # names alone: leftmost-longest matches come left to right, without overlaps
         return found
     if "org" in cues:
@@ -205,6 +216,10 @@ def find_mentions(text: str) -> list[Found]:
             if not any(f.start < match.end() and match.start() < f.end for f in found):
                 found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
+    return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[Found]) -> list[Found]:
     kept: list[Found] = []
     for f in found:
         if kept and f.start < kept[-1].end:
@@ -222,8 +237,10 @@ def _straddles(text: str, start: int, end: int) -> bool:
     for word in _window_words(text[left : end + 4]):
         word_end = position + len(word)
         if len(word) > 1 and (position < start < word_end or position < end < word_end):
-            if word not in knowledge_base().surfaces:
-                return True
+            if word in knowledge_base().surfaces or (position == start and starts_body(word[end - start:])):
+                position = word_end
+                continue  # 上海市|场, 贵州省政府: the word is the name and a suffix or body
+            return True
         position = word_end
     return False
 
@@ -363,6 +380,18 @@ def annotate_entities(doc: Document) -> None:
                     scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c,
                                                         most_mentioned)
                 entity_id = scope_cache[key]
+            elif m.kind == "body":  # 省政府, 贵州省政府 → 贵州省人民政府
+                place = _body_place(m, sentence.section, doc, title_ids, counts, c, most_mentioned, scope_cache)
+                if place is None:
+                    if places is None:
+                        places = page_places(kb, counts)
+                    place = resolve_homonym(m.ids, places, kb) if m.ids else None
+                entry = kb.get(place) if place else None
+                if entry is None:
+                    continue
+                entity_id = f"org:{full_name(m.template, entry.name)}"
+                if entity_id not in entities and kb.get(entity_id) is None:
+                    entities[entity_id] = {"id": entity_id, "name": entity_id[4:], "type": "ORG", "mentions": []}
             elif m.kind == "anaphor":
                 entity_id = latest_by_head.get(m.level)
             elif m.text in c.county_stems:  # 双流, 五台: only where the page names where they are
@@ -397,6 +426,17 @@ def annotate_entities(doc: Document) -> None:
                     if m.text.endswith(head) or name.endswith(head):
                         latest_by_head[head] = entity_id
     doc.entities = records(Entity, sorted(entities.values(), key=lambda e: e["mentions"][0]["start"]))
+
+
+def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, scope_cache) -> str | None:
+    """The division of a body written after a bare level word (省政府: the page's province),
+    or after one unambiguous division."""
+    if m.level is not None:
+        key = (m.level, section)
+        if key not in scope_cache:
+            scope_cache[key] = resolve_scope(m.level, section, doc, title_ids, counts, c, most_mentioned)
+        return scope_cache[key]
+    return m.ids[0] if len(m.ids) == 1 else None
 
 
 def _type_of(found: Found) -> str:

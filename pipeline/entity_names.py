@@ -1,0 +1,94 @@
+"""Official names of government and party bodies (rules/entities.yaml canonical_bodies).
+
+贵州省政府 → 贵州省人民政府, 中共深圳市委 → 中国共产党深圳市委员会, 广东统计局 → 广东省统计局,
+and, with a bare level word, 省政府 / 市委 → the body of the province or city the section or
+page is about (the linker resolves the level as it resolves 全省). The place mention inside
+the body's name is part of the one mention (nested names stay one mention).
+"""
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import ahocorasick_rs
+
+from .rules import RuleEntry, load_entries, load_fields
+
+
+class Body(RuleEntry):
+    written: list[str]
+    full: str
+    prefix: str | None = None
+
+
+class NameRules(RuleEntry):
+    canonical_not_after: str
+    canonical_levels: dict[str, str]
+
+
+class BodyFound(NamedTuple):
+    start: int
+    end: int
+    template: str  # the full name with {place}
+    place_ids: tuple[str, ...]  # the division written before the body, or ()
+    level: str | None  # the bare level word's level, when no division is written
+
+
+@functools.cache
+def _compiled():
+    bodies = load_entries("entities.yaml", "canonical_bodies", Body)
+    rules = load_fields("entities.yaml", NameRules)
+    templates: dict[str, tuple[str, str | None]] = {}
+    for body in bodies:
+        for word in body.written:
+            templates[word] = (body.full.replace("{written}", word), body.prefix)
+    words = list(templates)
+    automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    levels = sorted(rules.canonical_levels.items(), key=lambda kv: -len(kv[0]))
+    return automaton, words, templates, rules, levels
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+def find_bodies(text: str, places: list) -> list[BodyFound]:
+    """Bodies in one sentence. ``places``: the sentence's knowledge-base mentions of
+    divisions (objects with start, end, ids)."""
+    automaton, words, templates, rules, levels = _compiled()
+    out = []
+    for pattern, start, end in automaton.find_matches_as_indexes(text):
+        if end < len(text) and text[end] in rules.canonical_not_after:
+            continue  # 委员, 委托
+        template, prefix = templates[words[pattern]]
+        # the division right before, or before its own level word (深圳|市委: the segmenter
+        # cut 深圳市 before 市委)
+        place = next((p for p in places if p.end == start or (p.end < start and text[p.end:start] in rules.canonical_levels)), None)
+        if place is not None:
+            begin = place.start
+            if prefix and text[max(0, begin - len(prefix)):begin] == prefix:
+                begin -= len(prefix)
+            out.append(BodyFound(begin, end, template, place.ids, None))
+            continue
+        for word, level in levels:
+            begin = start - len(word)
+            if begin >= 0 and text[begin:start] == word and (begin == 0 or not _is_han(text[begin - 1])
+                                                                 or text[begin - 1] in "的在和与及由对向经据"):
+                out.append(BodyFound(begin, end, template, (), level))
+                break
+    return out
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def full_name(template: str, place_name: str) -> str:
+    return template.replace("{place}", place_name)
+
+
+def starts_body(rest: str) -> bool:
+    """True when ``rest`` starts with a body word or a level word (贵州|省政府, 深圳|市委): a
+    word of the segmenter that runs from a place into a body keeps the place a mention."""
+    automaton, words, templates, rules, levels = _compiled()
+    return rest.startswith(tuple(rules.canonical_levels)) or rest.startswith(tuple(words))
