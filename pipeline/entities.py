@@ -21,7 +21,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
-from .entity_names import find_bodies, full_name, starts_body
+from .entity_names import find_bodies, full_name, page_names, short_form_mentions, starts_body
 from .entity_names import load_rules as load_name_rules
 from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
@@ -425,7 +425,20 @@ def annotate_entities(doc: Document) -> None:
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
                     if m.text.endswith(head) or name.endswith(head):
                         latest_by_head[head] = entity_id
+    short_form_mentions(entities, doc.sentences, lambda name: _leading_place(name, c))
+    page_names(entities, kb)
+    for entity in entities.values():
+        entity["mentions"].sort(key=lambda m: m["start"])
     doc.entities = records(Entity, sorted(entities.values(), key=lambda e: e["mentions"][0]["start"]))
+
+
+def _leading_place(name: str, c: _Compiled) -> int:
+    """The length of the division name that ``name`` starts with (四川天齐锂业 → 2), or 0."""
+    for _, start, end in c.names.find_matches_as_indexes(name):
+        if start == 0 and c.name_values[_][0] == "kb" and c.name_values[_][2][0].startswith("adm:"):
+            return end
+        break
+    return 0
 
 
 def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, scope_cache) -> str | None:

@@ -24,6 +24,8 @@ class Body(RuleEntry):
 class NameRules(RuleEntry):
     canonical_not_after: str
     canonical_levels: dict[str, str]
+    legal_forms: list[str]
+    short_form_min_chars: int
 
 
 class BodyFound(NamedTuple):
@@ -92,3 +94,60 @@ def starts_body(rest: str) -> bool:
     word of the segmenter that runs from a place into a body keeps the place a mention."""
     automaton, words, templates, rules, levels = _compiled()
     return rest.startswith(tuple(rules.canonical_levels)) or rest.startswith(tuple(words))
+
+
+def _legal_stem(name: str, rules: NameRules) -> str | None:
+    for form in sorted(rules.legal_forms, key=len, reverse=True):
+        if name.endswith(form) and len(name) > len(form):
+            return name[: -len(form)]
+    return None
+
+
+def page_names(entities: dict[str, dict], kb) -> None:
+    """A base company the page never writes in full takes the fullest form the page uses
+    as its id and name (GOLD.md: the full registered name when the page gives it)."""
+    rules = _compiled()[3]
+    renamed = {}
+    for key, entity in entities.items():
+        entry = kb.get(entity["id"]) if entity["id"] else None
+        if entry is None or entry.page_id != "fullest" or _legal_stem(entry.name, rules) is None:
+            continue
+        written = {m["text"] for m in entity["mentions"]}
+        if any(_legal_stem(w, rules) is not None for w in written):
+            continue  # the page writes a registered name (in full, or a bracket variant)
+        fullest = max(written, key=lambda w: (len(w), w))
+        renamed[key] = fullest
+    for key, fullest in renamed.items():
+        entities[key]["id"] = f"org:{fullest}"
+        entities[key]["name"] = fullest
+
+
+def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None:
+    """Mentions of page-local short forms: a company written in full (天齐锂业股份有限公司)
+    makes its stem (天齐锂业), and the stem without a leading division (四川|天齐锂业), a
+    mention wherever the page writes it alone. ``places_in(name)``: the length of a leading
+    division name in ``name``, or 0."""
+    rules = _compiled()[3]
+    stems: dict[str, str] = {}
+    for key, entity in entities.items():
+        if entity["type"] != "ORG":
+            continue
+        for m in entity["mentions"]:
+            stem = _legal_stem(m["text"], rules)
+            if not stem:
+                continue
+            for form in (stem, stem[places_in(stem):]):
+                if len(form) >= rules.short_form_min_chars and form not in stems:
+                    stems[form] = key
+    if not stems:
+        return
+    taken = [(m["start"], m["end"]) for e in entities.values() for m in e["mentions"]]
+    automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    forms = list(stems)
+    for sentence in sentences:
+        for pattern, start, end in automaton.find_matches_as_indexes(sentence.text):
+            a, b = sentence.start + start, sentence.start + end
+            if any(s < b and a < e for s, e in taken):
+                continue  # inside the full name, or another mention
+            entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
+            taken.append((a, b))

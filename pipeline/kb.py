@@ -36,6 +36,9 @@ class KBEntry(RuleEntry):
     level: Literal["country", "province", "prefecture", "county", "township"] | None = None
     source: str = Field(min_length=1)
     note: str | None = None
+    # the id on a page that never writes the registered name: the name itself, or the
+    # fullest form the page uses (GOLD.md, text beyond the seeds)
+    page_id: Literal["registered", "fullest"] = "registered"
 
     @field_validator("id")
     @classmethod
