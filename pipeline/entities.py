@@ -21,6 +21,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .persons import tagged_names
 from .entity_names import find_bodies, full_name, page_names, short_form_mentions, starts_body
 from .entity_names import load_rules as load_name_rules
 from .entity_context import county_stems, page_places, resolve_homonym, supported
@@ -333,6 +334,12 @@ def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> lis
                 continue  # 全面, 王牌: an ordinary word that starts like a surname
             if any(k.start < e and s < k.end for k in known + out):
                 continue
+            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+    # The tagger's person names right before a speech verb or a title (persons.py)
+    cue_starts = [start for pattern, start, _ in c.cues.find_matches_as_indexes(text, overlapping=True)
+                  if c.cue_values[pattern] & {"verb", "title"}]
+    for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.rules.not_person_names):
+        if not any(k.start < e and s < k.end for k in known + out):
             out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
