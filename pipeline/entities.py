@@ -58,6 +58,7 @@ class EntityRules(RuleEntry):
     org_left_boundaries: list[str]
     org_left_boundary_tags: list[str]
     org_not_initial: str
+    org_generic_initials: list[str]
     anaphora: Anaphora
     person_roles: list[str]
     person_verbs: list[str]
@@ -106,6 +107,7 @@ class _Compiled:
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
     boundary_tags: frozenset[str]
+    generic_initials: tuple[str, ...]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
 
@@ -156,6 +158,7 @@ def _compiled() -> _Compiled:
         anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(rules.org_left_boundaries),
         boundary_tags=frozenset(rules.org_left_boundary_tags),
+        generic_initials=tuple(rules.org_generic_initials),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
@@ -231,19 +234,31 @@ def _without_overlaps(found: list[Found]) -> list[Found]:
 
 def _straddles(text: str, start: int, end: int) -> bool:
     """True when a word of the segmenter crosses either end of ``text[start:end]`` (加上|海运
-    around 上海, 其中|石油 around 中石油, 北京时间 around 北京): the characters belong to other
-    words. A crossing word that is itself a name of the base (上海市|场) is no evidence."""
+    around 上海, 其中|石油 around 中石油, 长治久安 around 长治): the characters belong to other
+    words. No evidence: a crossing word that is itself a name of the base (上海市|场), and a
+    crossing into a neighbouring name of the base (中共广东省委 around 中共 and 广东省, 山西晋|中
+    around 山西 and 晋中), a body or level word (深圳|市委, 贵州|省政府) or a head word
+    (全国人大|代表, 台湾|地区) after the name."""
+    surfaces = knowledge_base().surfaces
     left = max(0, start - 4)
     position = left
     for word in _window_words(text[left : end + 4]):
         word_end = position + len(word)
-        if len(word) > 1 and (position < start < word_end or position < end < word_end):
-            if word in knowledge_base().surfaces or (position == start and starts_body(word[end - start:])):
-                position = word_end
-                continue  # 上海市|场, 贵州省政府: the word is the name and a suffix or body
-            return True
+        if len(word) > 1 and word not in surfaces:
+            if position < start < word_end and not _name_ends_at(text, start, surfaces):
+                return True
+            if position < end < word_end and not (_name_starts_at(text, end, surfaces) or starts_body(text[end:])):
+                return True
         position = word_end
     return False
+
+
+def _name_ends_at(text: str, position: int, surfaces) -> bool:
+    return any(text[position - k : position] in surfaces for k in range(2, min(position, 8) + 1))
+
+
+def _name_starts_at(text: str, position: int, surfaces) -> bool:
+    return any(text[position : position + k] in surfaces for k in range(2, min(len(text) - position, 8) + 1))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the windows around names recur across sentences and documents
@@ -270,6 +285,8 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         if start is None or e - start < c.rules.org_min_chars:
             continue
         name = text[start:e]
+        if name.startswith(c.generic_initials):
+            continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name):
             continue  # 这两家学院, 该合作社: a reference back, not a name
         out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))

@@ -25,6 +25,7 @@ class NameRules(RuleEntry):
     canonical_not_after: str
     canonical_levels: dict[str, str]
     legal_forms: list[str]
+    name_heads: list[str]
     short_form_min_chars: int
 
 
@@ -93,7 +94,8 @@ def starts_body(rest: str) -> bool:
     """True when ``rest`` starts with a body word or a level word (贵州|省政府, 深圳|市委): a
     word of the segmenter that runs from a place into a body keeps the place a mention."""
     automaton, words, templates, rules, levels = _compiled()
-    return rest.startswith(tuple(rules.canonical_levels)) or rest.startswith(tuple(words))
+    return rest.startswith(tuple(rules.canonical_levels)) or rest.startswith(tuple(words)) \
+        or rest.startswith(tuple(rules.name_heads))
 
 
 def _legal_stem(name: str, rules: NameRules) -> str | None:
@@ -110,11 +112,11 @@ def page_names(entities: dict[str, dict], kb) -> None:
     renamed = {}
     for key, entity in entities.items():
         entry = kb.get(entity["id"]) if entity["id"] else None
-        if entry is None or entry.page_id != "fullest" or _legal_stem(entry.name, rules) is None:
+        if entry is None or entry.page_id != "fullest":
             continue
         written = {m["text"] for m in entity["mentions"]}
-        if any(_legal_stem(w, rules) is not None for w in written):
-            continue  # the page writes a registered name (in full, or a bracket variant)
+        if entry.name in written or any(_legal_stem(w, rules) is not None for w in written):
+            continue  # the page writes the registered name (in full, or a bracket variant)
         fullest = max(written, key=lambda w: (len(w), w))
         renamed[key] = fullest
     for key, fullest in renamed.items():

