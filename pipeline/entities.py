@@ -22,13 +22,14 @@ import ahocorasick_rs
 import regex
 
 from .persons import tagged_names
+from .entity_scripts import simplified, traditional_forms, with_traditional
 from .entity_names import find_bodies, full_name, page_names, short_form_mentions, starts_body
 from .entity_names import load_rules as load_name_rules
 from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
-from .segment import is_common_word, tagged_words, word_crosses, words
+from .segment import word_frequency, is_common_word, tagged_words, word_crosses, words
 
 
 class ScopeWord(RuleEntry):
@@ -49,6 +50,7 @@ class NameLength(RuleEntry):
 class EntityRules(RuleEntry):
     scope_not_before: str
     boundary_check_chars: int
+    county_stem_free_below: int
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
@@ -115,6 +117,12 @@ class _Compiled:
 @functools.cache
 def _compiled() -> _Compiled:
     rules = load_fields("entities.yaml", EntityRules)
+    # cue words in both scripts (說, 董事長, 有限公司 …: entity_scripts)
+    rules = rules.model_copy(update={
+        field: with_traditional(getattr(rules, field))
+        for field in ("person_roles", "person_verbs", "person_titles_after", "org_suffixes", "org_left_boundaries",
+                      "not_person_names", "org_generic_initials")})
+    rules = rules.model_copy(update={"surnames": "".join(with_traditional(rules.surnames))})
     scope = {w.surface: w.level for w in load_entries("entities.yaml", "scope_words", ScopeWord)}
     kb = knowledge_base()
     names: dict[str, tuple[str, str, object]] = {}
@@ -124,6 +132,10 @@ def _compiled() -> _Compiled:
     for surface, level in scope.items():
         if surface not in kb.surfaces:
             names[surface] = ("scope", surface, level)
+    for form, word in traditional_forms(list(names)).items():  # 臺灣, 國家統計局, 全國
+        if form not in names:
+            kind, _, payload = names[word]
+            names[form] = (kind, form, payload)
     name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
     surname = f"(?:{alternation(rules.compound_surnames)}|[{rules.surnames}])"
     short_name = f"{surname}\\p{{Han}}{{1,2}}"
@@ -142,7 +154,7 @@ def _compiled() -> _Compiled:
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
         by_surface=names,
-        county_stems=county_stems(kb),
+        county_stems=county_stems(kb, word_frequency, rules.county_stem_free_below),
         scope=scope,
         org_re=re.compile(alternation(rules.org_suffixes)),
         person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
@@ -289,7 +301,7 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name):
             continue  # 这两家学院, 该合作社: a reference back, not a name
-        out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
+        out.append(Found(start, e, name, "org", ids=(f"org:{simplified(name)}",)))
     return out
 
 
@@ -347,33 +359,35 @@ def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> lis
             name = match.group(1)
             if any(bad in name for bad in c.rules.not_person_names):
                 continue
-            if pattern is not c.person_role_re and is_common_word(name):
+            if pattern is not c.person_role_re and is_common_word(simplified(name)):
                 continue  # 全面, 王牌: an ordinary word that starts like a surname
             if any(k.start < e and s < k.end for k in known + out):
                 continue
-            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+            out.append(Found(s, e, name, "person", ids=(f"per:{simplified(name)}",)))
     # The tagger's person names right before a speech verb or a title (persons.py)
     cue_starts = [start for pattern, start, _ in c.cues.find_matches_as_indexes(text, overlapping=True)
                   if c.cue_values[pattern] & {"verb", "title"}]
     for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.rules.not_person_names):
         if not any(k.start < e and s < k.end for k in known + out):
-            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+            out.append(Found(s, e, name, "person", ids=(f"per:{simplified(name)}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
     for match in c.role_re.finditer(text) if "role" in cues else ():
         following = text[match.end() : match.end() + 6]
         if not following.startswith(c.surname_starts):
             continue  # surname_re below could not match: skip the segmenter
-        segmented = words(following, guess_new_words=True)
+        plain = simplified(following)  # segmented in simplified characters, where the dictionary is
+        segmented = words(plain if len(plain) == len(following) else following, guess_new_words=True)
+        segmented = _realign(segmented, following)
         first = segmented[:1]
         if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
             first = [first[0] + segmented[1]]  # 赵|海龙: the surname split off its given name
-        if not first or not c.surname_re.match(first[0]):
+        if not first or not c.surname_re.match(first[0]) or is_common_word(simplified(first[0])):
             continue
         s, e = match.end(), match.end() + len(first[0])
         if any(bad in first[0] for bad in c.rules.not_person_names) or any(k.start < e and s < k.end for k in known + out):
             continue
-        out.append(Found(s, e, first[0], "person", ids=(f"per:{first[0]}",)))
+        out.append(Found(s, e, first[0], "person", ids=(f"per:{simplified(first[0])}",)))
     return out
 
 
@@ -474,6 +488,16 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
             scope_cache[key] = resolve_scope(m.level, section, doc, title_ids, counts, c, most_mentioned)
         return scope_cache[key]
     return m.ids[0] if len(m.ids) == 1 else None
+
+
+def _realign(segmented: list[str], text: str) -> list[str]:
+    """The words of ``segmented`` cut from ``text`` itself (same lengths: opencc maps
+    character to character here)."""
+    out, position = [], 0
+    for word in segmented:
+        out.append(text[position : position + len(word)])
+        position += len(word)
+    return out
 
 
 def _type_of(found: Found) -> str:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from .entity_scripts import simplified
 from .rules import RuleEntry, load_entries, load_fields
 
 
@@ -120,7 +121,7 @@ def page_names(entities: dict[str, dict], kb) -> None:
         fullest = max(written, key=lambda w: (len(w), w))
         renamed[key] = fullest
     for key, fullest in renamed.items():
-        entities[key]["id"] = f"org:{fullest}"
+        entities[key]["id"] = f"org:{simplified(fullest)}"
         entities[key]["name"] = fullest
 
 
@@ -149,7 +150,22 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None
     for sentence in sentences:
         for pattern, start, end in automaton.find_matches_as_indexes(sentence.text):
             a, b = sentence.start + start, sentence.start + end
-            if any(s < b and a < e for s, e in taken):
-                continue  # inside the full name, or another mention
+            if stems[forms[pattern]] not in entities:
+                continue
+            overlapping = [(s, e) for s, e in taken if s < b and a < e]
+            if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
+                continue  # inside the full name, or across another mention
+            if overlapping:  # 晶安新材料 holds 安新: the nested name is no mention of its own
+                _drop_mentions(entities, set(overlapping))
+                taken = [span for span in taken if span not in overlapping]
             entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
             taken.append((a, b))
+
+
+def _drop_mentions(entities: dict[str, dict], spans: set[tuple[int, int]]) -> None:
+    for key in list(entities):
+        mentions = [m for m in entities[key]["mentions"] if (m["start"], m["end"]) not in spans]
+        if mentions:
+            entities[key]["mentions"] = mentions
+        else:
+            del entities[key]
