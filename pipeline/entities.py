@@ -29,7 +29,7 @@ from .entity_context import county_stems, page_places, resolve_homonym, supporte
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
-from .segment import word_frequency, is_common_word, tagged_words, word_crosses, words
+from .segment import is_common_word, tagged_words, word_crosses, words
 
 
 class ScopeWord(RuleEntry):
@@ -50,7 +50,6 @@ class NameLength(RuleEntry):
 class EntityRules(RuleEntry):
     scope_not_before: str
     boundary_check_chars: int
-    county_stem_free_below: int
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
@@ -154,7 +153,7 @@ def _compiled() -> _Compiled:
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
         by_surface=names,
-        county_stems=county_stems(kb, word_frequency, rules.county_stem_free_below),
+        county_stems=county_stems(kb),
         scope=scope,
         org_re=re.compile(alternation(rules.org_suffixes)),
         person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),

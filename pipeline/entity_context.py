@@ -1,7 +1,7 @@
 """Which division a shared name means on this page (朝阳区, 鼓楼区, 大同, 南山), and
 whether a county's short form (双流, 五台, but also 新建, 惠民, 同心) names the county at all.
 
-A county's bare stem that is also a common word is a mention only on a page that names a division above it (its
+A county's bare stem is a mention only on a page that names a division above it (its
 prefecture or province, or a sibling county, which names the prefecture): 2,800 stems
 include hundreds of ordinary words and given names, and a page about 成都 that writes 双流
 means the district, while 新建 on a page about 包头 is the verb.
@@ -37,16 +37,16 @@ def page_places(kb: KnowledgeBase, unambiguous_ids: Iterable[str]) -> frozenset[
     return frozenset(places)
 
 
-def county_stems(kb: KnowledgeBase, frequency, free_below: int) -> frozenset[str]:
-    """The surfaces that are stems of county-level names only (五台 of 五台县) and that the
-    segmenter's dictionary has as a common word (``frequency(stem) >= free_below``: 新建
-    1000, 五台 74). Rare or unknown stems are names (额济纳 23, 浑源 15) and press
-    abbreviations (科左后旗, 准旗) are not stems: they need no context."""
+def county_stems(kb: KnowledgeBase) -> frozenset[str]:
+    """The surfaces that are stems of county-level names only (五台 of 五台县, 新建 of 新建区);
+    press abbreviations (科左后旗, 准旗) are not stems and need no context. No dictionary
+    tells the stems that are names from the ones that are words: 浑源 and 双流 are as rare
+    in jieba's dictionary as 乐业 (安居乐业) and 双城 (双城经济圈)."""
     stems = set()
     for surface, ids in kb.surfaces.items():
         entries = [kb.entries[i] for i in ids]
         if all(e.level == "county" and e.id.startswith("adm:") and surface != e.name and e.name.startswith(surface)
-               for e in entries) and frequency(surface) >= free_below:
+               for e in entries):
             stems.add(surface)
     return frozenset(stems)
 

@@ -98,7 +98,3 @@ def tagged_words(text: str, guess_new_words: bool = False) -> tuple[tuple[str, s
     v: a verb, p: a preposition …)."""
     return tuple((pair.word, pair.flag) for pair in _posseg().lcut(text, HMM=guess_new_words))
 
-
-def word_frequency(word: str) -> int:
-    """How often jieba's dictionary counts ``word`` (0 when it does not know it)."""
-    return _jieba().dt.FREQ.get(word) or 0
