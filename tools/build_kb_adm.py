@@ -235,8 +235,8 @@ def build_entries(codes: dict[str, str] | None = None, hand: HandFile | None = N
         stem = generated[entity_id]
         if stem and d["level"] == "county" and ((stem in ordinary and stem not in higher) or stem in nouns):
             generated[entity_id] = None  # 东方市 → 东方, 和平区 → 和平: an ordinary word
-        elif stem and d["level"] == "county" and stem in provinces_short(by_id, generated):
-            generated[entity_id] = None  # 河北区 → 河北: the province's name
+        elif stem and d["level"] != "province" and stem in provinces_short(by_id, generated):
+            generated[entity_id] = None  # 河北区 → 河北, 海南藏族自治州 → 海南: the province's name
     for item in hand.withheld:
         if generated.get(item.id) != item.surface:
             raise BuildError(f"{HAND_FILE}: withheld {item.surface} for {item.id}, but the rule does not produce it")
