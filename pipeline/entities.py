@@ -23,7 +23,7 @@ import regex
 
 from .persons import tagged_names
 from .entity_scripts import simplified, traditional_forms, with_traditional
-from .entity_names import find_bodies, full_name, page_names, short_form_mentions, starts_body
+from .entity_names import body_words, find_bodies, full_name, page_names, short_form_mentions, starts_body
 from .entity_names import load_rules as load_name_rules
 from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
@@ -88,6 +88,7 @@ class _Compiled:
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
     county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
     # The plain alternations of literal words are compiled with re, not regex: re finds the same
@@ -116,12 +117,6 @@ class _Compiled:
 @functools.cache
 def _compiled() -> _Compiled:
     rules = load_fields("entities.yaml", EntityRules)
-    # cue words in both scripts (說, 董事長, 有限公司 …: entity_scripts)
-    rules = rules.model_copy(update={
-        field: with_traditional(getattr(rules, field))
-        for field in ("person_roles", "person_verbs", "person_titles_after", "org_suffixes", "org_left_boundaries",
-                      "not_person_names", "org_generic_initials")})
-    rules = rules.model_copy(update={"surnames": "".join(with_traditional(rules.surnames))})
     scope = {w.surface: w.level for w in load_entries("entities.yaml", "scope_words", ScopeWord)}
     kb = knowledge_base()
     names: dict[str, tuple[str, str, object]] = {}
@@ -135,9 +130,12 @@ def _compiled() -> _Compiled:
         if form not in names:
             kind, _, payload = names[word]
             names[form] = (kind, form, payload)
-    name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
+    # re, not regex, and a character range for Han: these run on every sentence with a cue,
+    # and re matches the same literal alternations several times faster
+    han = "[\u4e00-\u9fff]"
+    name = f"{han}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
     surname = f"(?:{alternation(rules.compound_surnames)}|[{rules.surnames}])"
-    short_name = f"{surname}\\p{{Han}}{{1,2}}"
+    short_name = f"{surname}{han}{{1,2}}"
     verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
     # Cue words: the literal words each organisation, person and anaphor pattern needs. Most
@@ -145,8 +143,9 @@ def _compiled() -> _Compiled:
     # patterns entirely.
     cue_kinds: dict[str, set[str]] = {}
     for kind, cue_words in (("org", rules.org_suffixes), ("role", rules.person_roles), ("verb", rules.person_verbs),
-                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
-        for word in cue_words:
+                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners),
+                            ("body", body_words())):
+        for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
             cue_kinds.setdefault(word, set()).add(kind)
     return _Compiled(
         rules=rules,
@@ -154,13 +153,14 @@ def _compiled() -> _Compiled:
         name_values=tuple(names.values()),
         by_surface=names,
         county_stems=county_stems(kb),
+        official=frozenset(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
         org_re=re.compile(alternation(rules.org_suffixes)),
-        person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
-        person_verb_re=regex.compile(f"{clause_start}({short_name})(?:{verbs})"),
-        person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
+        person_role_re=re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
+        person_verb_re=re.compile(f"{clause_start}({short_name})(?:{verbs})"),
+        person_title_re=re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
         role_re=re.compile(alternation(rules.person_roles)),
-        surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
+        surname_re=re.compile(f"{surname}{han}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
         levels_up=_levels_up(kb),
         cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
@@ -203,7 +203,7 @@ def find_mentions(text: str) -> list[Found]:
             continue
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
-        if end - start <= c.rules.boundary_check_chars and _straddles(text, start, end):
+        if end - start <= c.rules.boundary_check_chars and surface not in c.official and _straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
                             and c.by_surface[text[start:k]][0] == "kb" and not _straddles(text, start, k)), None)
@@ -212,20 +212,30 @@ def find_mentions(text: str) -> list[Found]:
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
         found.append(Found(start, end, surface, "kb", ids=payload))
-    places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
-    bodies = [Found(b.start, b.end, text[b.start:b.end], "body", b.place_ids, b.level, b.template)
-              for b in find_bodies(text, places)]
-    cues = _cue_kinds(text, c)
+    cues, cue_matches = _cue_kinds(text, c)
+    bodies = []
+    if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
+        places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
+        bodies = [Found(b.start, b.end, text[b.start:b.end], "body", b.place_ids, b.level, b.template)
+                  for b in find_bodies(text, places)]
+        cues.discard("body")
     if bodies:
         found = found + bodies
         found.sort(key=lambda f: (f.start, -f.end))  # stable: a base name spanning the same text stays first
         found = _without_overlaps(found)
     if not cues:  # names alone: leftmost-longest matches come left to right, without overlaps
         return found
+    # The patterns below are simplified-character rules: a traditional sentence is matched in
+    # its simplified form (the same length, character for character), names cut from the text.
+    plain = simplified(text)
+    if len(plain) != len(text):
+        plain = text
+    more: list[Found] = []
     if "org" in cues:
-        found += _organisations(text, found, c)
+        more += _organisations(plain, found, c)
     if not cues.isdisjoint(_PERSON_CUES):
-        found += _persons(text, found, cues, c)
+        more += _persons(plain, found + more, cues, cue_matches, c)
+    found += [f._replace(text=text[f.start : f.end]) for f in more] if plain is not text else more
     if "determiner" in cues:
         for match in c.anaphor_re.finditer(text):
             if not any(f.start < match.end() and match.start() < f.end for f in found):
@@ -277,6 +287,7 @@ def _window_words(window: str) -> tuple[str, ...]:
     return tuple(words(window))
 
 
+_TAGGED_CUES = frozenset({"verb", "title"})
 _PERSON_CUES = frozenset({"role", "verb", "title"})
 
 
@@ -300,7 +311,7 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name):
             continue  # 这两家学院, 该合作社: a reference back, not a name
-        out.append(Found(start, e, name, "org", ids=(f"org:{simplified(name)}",)))
+        out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
     return out
 
 
@@ -339,15 +350,18 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
 
 
-def _cue_kinds(text: str, c: _Compiled) -> set[str]:
-    """Which kinds of cue word (org, role, verb, title, determiner) occur in ``text``."""
+def _cue_kinds(text: str, c: _Compiled) -> tuple[set[str], list[tuple[int, int, int]]]:
+    """Which kinds of cue word (org, role, verb, title, determiner, body) occur in ``text``,
+    and the cue matches themselves (pattern, start, end)."""
     kinds: set[str] = set()
-    for pattern, _, _ in c.cues.find_matches_as_indexes(text, overlapping=True):
+    matches = c.cues.find_matches_as_indexes(text, overlapping=True)
+    for pattern, _, _ in matches:
         kinds |= c.cue_values[pattern]
-    return kinds
+    return kinds, matches
 
 
-def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> list[Found]:
+def _persons(text: str, known: list[Found], cues: set[str], cue_matches, c: _Compiled) -> list[Found]:
+    """Persons in ``text`` (simplified characters); ``known``: the mentions found so far."""
     out = []
     # Only the patterns whose literal words occur can match (a role and a verb for the first).
     patterns = [pattern for pattern, needs in ((c.person_role_re, {"role", "verb"}), (c.person_verb_re, {"verb"}),
@@ -358,35 +372,32 @@ def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> lis
             name = match.group(1)
             if any(bad in name for bad in c.rules.not_person_names):
                 continue
-            if pattern is not c.person_role_re and is_common_word(simplified(name)):
+            if pattern is not c.person_role_re and is_common_word(name):
                 continue  # 全面, 王牌: an ordinary word that starts like a surname
             if any(k.start < e and s < k.end for k in known + out):
                 continue
-            out.append(Found(s, e, name, "person", ids=(f"per:{simplified(name)}",)))
+            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # The tagger's person names right before a speech verb or a title (persons.py)
-    cue_starts = [start for pattern, start, _ in c.cues.find_matches_as_indexes(text, overlapping=True)
-                  if c.cue_values[pattern] & {"verb", "title"}]
+    cue_starts = [start for pattern, start, _ in cue_matches if c.cue_values[pattern] & _TAGGED_CUES]
     for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.rules.not_person_names):
         if not any(k.start < e and s < k.end for k in known + out):
-            out.append(Found(s, e, name, "person", ids=(f"per:{simplified(name)}",)))
+            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
     for match in c.role_re.finditer(text) if "role" in cues else ():
         following = text[match.end() : match.end() + 6]
         if not following.startswith(c.surname_starts):
             continue  # surname_re below could not match: skip the segmenter
-        plain = simplified(following)  # segmented in simplified characters, where the dictionary is
-        segmented = words(plain if len(plain) == len(following) else following, guess_new_words=True)
-        segmented = _realign(segmented, following)
+        segmented = words(following, guess_new_words=True)
         first = segmented[:1]
         if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
             first = [first[0] + segmented[1]]  # 赵|海龙: the surname split off its given name
-        if not first or not c.surname_re.match(first[0]) or is_common_word(simplified(first[0])):
+        if not first or not c.surname_re.match(first[0]) or is_common_word(first[0]):
             continue
         s, e = match.end(), match.end() + len(first[0])
         if any(bad in first[0] for bad in c.rules.not_person_names) or any(k.start < e and s < k.end for k in known + out):
             continue
-        out.append(Found(s, e, first[0], "person", ids=(f"per:{simplified(first[0])}",)))
+        out.append(Found(s, e, first[0], "person", ids=(f"per:{first[0]}",)))
     return out
 
 
@@ -487,16 +498,6 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
             scope_cache[key] = resolve_scope(m.level, section, doc, title_ids, counts, c, most_mentioned)
         return scope_cache[key]
     return m.ids[0] if len(m.ids) == 1 else None
-
-
-def _realign(segmented: list[str], text: str) -> list[str]:
-    """The words of ``segmented`` cut from ``text`` itself (same lengths: opencc maps
-    character to character here)."""
-    out, position = [], 0
-    for word in segmented:
-        out.append(text[position : position + len(word)])
-        position += len(word)
-    return out
 
 
 def _type_of(found: Found) -> str:

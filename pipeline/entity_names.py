@@ -7,6 +7,7 @@ the body's name is part of the one mention (nested names stay one mention).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import NamedTuple
 
@@ -54,6 +55,11 @@ def _compiled():
 
 def load_rules() -> None:
     _compiled()
+
+
+def body_words() -> list[str]:
+    """The body words (政府, 委, 统计局 …): the entity stage's cue automaton looks for them."""
+    return list(_compiled()[1])
 
 
 def find_bodies(text: str, places: list) -> list[BodyFound]:
@@ -147,19 +153,26 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None
     taken = [(m["start"], m["end"]) for e in entities.values() for m in e["mentions"]]
     automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     forms = list(stems)
+    # one pass over the page: the sentences joined by a separator no name holds
+    joined, offsets, position = [], [], 0
     for sentence in sentences:
-        for pattern, start, end in automaton.find_matches_as_indexes(sentence.text):
-            a, b = sentence.start + start, sentence.start + end
-            if stems[forms[pattern]] not in entities:
-                continue
-            overlapping = [(s, e) for s, e in taken if s < b and a < e]
-            if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
-                continue  # inside the full name, or across another mention
-            if overlapping:  # 晶安新材料 holds 安新: the nested name is no mention of its own
-                _drop_mentions(entities, set(overlapping))
-                taken = [span for span in taken if span not in overlapping]
-            entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
-            taken.append((a, b))
+        joined.append(sentence.text)
+        offsets.append((position, sentence.start))
+        position += len(sentence.text) + 1
+    starts = [o[0] for o in offsets]
+    for pattern, start, end in automaton.find_matches_as_indexes("\n".join(joined)):
+        index = bisect.bisect_right(starts, start) - 1
+        a, b = offsets[index][1] + start - offsets[index][0], offsets[index][1] + end - offsets[index][0]
+        if stems[forms[pattern]] not in entities:
+            continue
+        overlapping = [(s, e) for s, e in taken if s < b and a < e]
+        if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
+            continue  # inside the full name, or across another mention
+        if overlapping:  # 晶安新材料 holds 安新: the nested name is no mention of its own
+            _drop_mentions(entities, set(overlapping))
+            taken = [span for span in taken if span not in overlapping]
+        entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
+        taken.append((a, b))
 
 
 def _drop_mentions(entities: dict[str, dict], spans: set[tuple[int, int]]) -> None:

@@ -9,7 +9,6 @@ surname, is two to four characters, and is not an ordinary word of the dictionar
 """
 from __future__ import annotations
 
-from .entity_scripts import simplified
 from .segment import is_common_word, tagged_words
 
 WINDOW = 6  # characters before a cue that the tagger sees
@@ -23,16 +22,15 @@ def tagged_names(text: str, cue_starts: list[int], surname_starts: tuple[str, ..
         window = text[max(0, position - WINDOW) : position]
         if not window:
             continue
-        plain = simplified(window)  # the tagger knows simplified names (習近平 → 习近平)
-        tagged = tagged_words(plain if len(plain) == len(window) else window, True)
+        tagged = tagged_words(window, True)
         if not tagged:
             continue
         word, tag = tagged[-1]
         if len(word) == 1 and len(tagged) > 1 and tagged[-2][1].startswith("nr") and len(tagged[-2][0]) <= 2:
             word, tag = tagged[-2][0] + word, "nr"  # 王|国珍: the given name split off
-        if not tag.startswith("nr") or not 2 <= len(word) <= 4 or not (word.startswith(surname_starts) or text[position - len(word):position].startswith(surname_starts)):
+        if not tag.startswith("nr") or not 2 <= len(word) <= 4 or not word.startswith(surname_starts):
             continue
         if any(bad in word for bad in not_names) or is_common_word(word):
             continue
-        out.append((position - len(word), position, text[position - len(word) : position]))
+        out.append((position - len(word), position, word))
     return out
