@@ -106,10 +106,18 @@ def starts_body(rest: str) -> bool:
 
 
 def _legal_stem(name: str, rules: NameRules) -> str | None:
-    for form in sorted(rules.legal_forms, key=len, reverse=True):
+    forms = _legal_forms(tuple(rules.legal_forms))
+    if not name.endswith(forms):
+        return None
+    for form in forms:  # longest first
         if name.endswith(form) and len(name) > len(form):
             return name[: -len(form)]
     return None
+
+
+@functools.cache
+def _legal_forms(forms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def page_names(entities: dict[str, dict], kb) -> None:
