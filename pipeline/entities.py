@@ -13,6 +13,7 @@ Three recognisers, then one resolver:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -228,7 +229,7 @@ def find_mentions(text: str) -> list[Found]:
     # The patterns below are simplified-character rules: a traditional sentence is matched in
     # its simplified form (the same length, character for character), names cut from the text.
     plain = simplified(text)
-    if len(plain) != len(text):
+    if plain == text or len(plain) != len(text):
         plain = text
     more: list[Found] = []
     if "org" in cues:
@@ -260,12 +261,18 @@ def _straddles(text: str, start: int, end: int) -> bool:
     crossing into a neighbouring name of the base (中共广东省委 around 中共 and 广东省, 山西晋|中
     around 山西 and 晋中), a body or level word (深圳|市委, 贵州|省政府) or a head word
     (全国人大|代表, 台湾|地区) after the name."""
+    left = max(0, start - 8)  # the decision reads at most 8 characters either side
+    return _straddles_window(text[left : end + 8], start - left, end - left)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names and their surroundings recur across sentences and pages
+def _straddles_window(text: str, start: int, end: int) -> bool:
     surfaces = knowledge_base().surfaces
     left = max(0, start - 4)
     position = left
-    for word in _window_words(text[left : end + 4]):
+    for word in words(text[left : end + 4]):
         word_end = position + len(word)
-        if len(word) > 1 and word not in surfaces:
+        if word_end - position > 1 and word not in surfaces:
             if position < start < word_end and not _name_ends_at(text, start, surfaces):
                 return True
             if position < end < word_end and not (_name_starts_at(text, end, surfaces) or starts_body(text[end:])):
@@ -280,11 +287,6 @@ def _name_ends_at(text: str, position: int, surfaces) -> bool:
 
 def _name_starts_at(text: str, position: int, surfaces) -> bool:
     return any(text[position : position + k] in surfaces for k in range(2, min(len(text) - position, 8) + 1))
-
-
-@functools.lru_cache(maxsize=1 << 16)  # the windows around names recur across sentences and documents
-def _window_words(window: str) -> tuple[str, ...]:
-    return tuple(words(window))
 
 
 _TAGGED_CUES = frozenset({"verb", "title"})
@@ -473,11 +475,14 @@ def annotate_entities(doc: Document) -> None:
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
                     if m.text.endswith(head) or name.endswith(head):
                         latest_by_head[head] = entity_id
-    short_form_mentions(entities, doc.sentences, lambda name: _leading_place(name, c))
+    if short_form_mentions(entities, doc.sentences, lambda name: _leading_place(name, c)):
+        for entity in entities.values():
+            entity["mentions"].sort(key=_START)
     page_names(entities, kb)
-    for entity in entities.values():
-        entity["mentions"].sort(key=lambda m: m["start"])
     doc.entities = records(Entity, sorted(entities.values(), key=lambda e: e["mentions"][0]["start"]))
+
+
+_START = operator.itemgetter("start")
 
 
 def _leading_place(name: str, c: _Compiled) -> int:

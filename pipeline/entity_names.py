@@ -139,11 +139,11 @@ def page_names(entities: dict[str, dict], kb) -> None:
         entities[key]["name"] = fullest
 
 
-def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None:
+def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool:
     """Mentions of page-local short forms: a company written in full (天齐锂业股份有限公司)
     makes its stem (天齐锂业), and the stem without a leading division (四川|天齐锂业), a
     mention wherever the page writes it alone. ``places_in(name)``: the length of a leading
-    division name in ``name``, or 0."""
+    division name in ``name``, or 0. True when mentions were added."""
     rules = _compiled()[3]
     stems: dict[str, str] = {}
     for key, entity in entities.items():
@@ -157,7 +157,8 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None
                 if len(form) >= rules.short_form_min_chars and form not in stems:
                     stems[form] = key
     if not stems:
-        return
+        return False
+    added = False
     taken = [(m["start"], m["end"]) for e in entities.values() for m in e["mentions"]]
     automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     forms = list(stems)
@@ -181,6 +182,8 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> None
             taken = [span for span in taken if span not in overlapping]
         entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
         taken.append((a, b))
+        added = True
+    return added
 
 
 def _drop_mentions(entities: dict[str, dict], spans: set[tuple[int, int]]) -> None:
