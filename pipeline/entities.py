@@ -55,10 +55,12 @@ class EntityRules(RuleEntry):
     country_of_provinces: str
     street_suffixes: list[str]
     org_suffixes: list[str]
+    fac_suffixes: list[str]
     org_max_chars: int
     org_min_chars: int
     org_left_boundaries: list[str]
     org_left_boundary_tags: list[str]
+    org_verb_endings: str
     org_not_initial: str
     org_generic_initials: list[str]
     anaphora: Anaphora
@@ -110,6 +112,7 @@ class _Compiled:
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
     boundary_tags: frozenset[str]
+    fac_suffixes: frozenset[str]
     generic_initials: tuple[str, ...]
     counted: regex.Pattern
     anaphor_re: regex.Pattern
@@ -143,7 +146,7 @@ def _compiled() -> _Compiled:
     # sentences hold none, and one pass of this automaton lets find_mentions skip those
     # patterns entirely.
     cue_kinds: dict[str, set[str]] = {}
-    for kind, cue_words in (("org", rules.org_suffixes), ("role", rules.person_roles), ("verb", rules.person_verbs),
+    for kind, cue_words in (("org", [*rules.org_suffixes, *rules.fac_suffixes]), ("role", rules.person_roles), ("verb", rules.person_verbs),
                             ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners),
                             ("body", body_words())):
         for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
@@ -156,7 +159,8 @@ def _compiled() -> _Compiled:
         county_stems=county_stems(kb),
         official=frozenset(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
-        org_re=re.compile(alternation(rules.org_suffixes)),
+        org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
+        fac_suffixes=frozenset(rules.fac_suffixes),
         person_role_re=re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
         person_verb_re=re.compile(f"{clause_start}({short_name})(?:{verbs})"),
         person_title_re=re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
@@ -168,7 +172,7 @@ def _compiled() -> _Compiled:
         cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
-        boundary_words=frozenset(rules.org_left_boundaries),
+        boundary_words=frozenset(with_traditional(rules.org_left_boundaries)),
         boundary_tags=frozenset(rules.org_left_boundary_tags),
         generic_initials=tuple(rules.org_generic_initials),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
@@ -313,7 +317,10 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
             continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name):
             continue  # 这两家学院, 该合作社: a reference back, not a name
-        out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
+        kind = "fac" if match.group() in c.fac_suffixes else "org"  # 经济技术开发区: a facility
+        if kind == "fac" and not any(k.start == start and k.kind == "kb" and _is_place(k.ids) for k in known):
+            continue  # 优化工业园区, 个综合保税区: a zone is named by its place (浙江嘉善经济技术开发区)
+        out.append(Found(start, e, name, kind, ids=(f"{kind}:{name}",)))
     return out
 
 
@@ -334,16 +341,21 @@ def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -
     position, begin = start, start
     for word, tag in tagged_words(run):
         position += len(word)
-        if word in c.boundary_words or _DIGITS.fullmatch(word) or (tag in c.boundary_tags and len(word) > 1):
+        if word in c.boundary_words or _DIGITS.fullmatch(word) or (tag in c.boundary_tags and len(word) > 1) \
+                or (tag.startswith("v") and len(word) > 1 and word[-1] in c.rules.org_verb_endings):
             begin = position  # 完成|能源集团, 根据|波士顿咨询集团: a verb or preposition ends the run before
     # … or at the last place name in it that follows another place or the run's start
     # (呼和浩特市玉泉区…产业园内蒙古精卓羊绒制品有限公司 → 内蒙古精卓…).
     places = [k for k in known if begin <= k.start < suffix_start and k.kind == "kb" and _is_place(k.ids)
               and not _inside_brackets(text, begin, k.start)]
-    for place in reversed(places):
+    for index in range(len(places) - 1, -1, -1):
+        place = places[index]
         before = text[place.start - 1] if place.start > begin else ""
         if place.start == begin or before in "园区镇村乡旗县市盟" or any(p.end == place.start for p in places):
-            return place.start
+            # the first of a chain of places written together (浙江嘉善经济技术开发区)
+            while index > 0 and places[index - 1].end == places[index].start and places[index - 1].ids[0][:4] == "adm:":
+                index -= 1
+            return places[index].start
     return begin if begin < suffix_start else None
 
 
@@ -506,7 +518,7 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
 
 
 def _type_of(found: Found) -> str:
-    return {"org": "ORG", "person": "PERSON"}.get(found.kind, "ORG")
+    return {"org": "ORG", "fac": "FAC", "person": "PERSON"}.get(found.kind, "ORG")
 
 
 def _section_title_ids(doc: Document, per_sentence: list[list[Found]]) -> dict[int, list[str]]:
