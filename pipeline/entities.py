@@ -51,6 +51,7 @@ class NameLength(RuleEntry):
 class EntityRules(RuleEntry):
     scope_not_before: str
     boundary_check_chars: int
+    phrase_heads: list[str]
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
@@ -91,6 +92,7 @@ class _Compiled:
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    phrase_heads: tuple[str, ...]
     official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
     county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
@@ -157,6 +159,7 @@ def _compiled() -> _Compiled:
         name_values=tuple(names.values()),
         by_surface=names,
         county_stems=county_stems(kb),
+        phrase_heads=tuple(rules.phrase_heads),
         official=frozenset(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
         org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
@@ -216,6 +219,9 @@ def find_mentions(text: str) -> list[Found]:
                 continue
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
+        if after and surface not in c.official and text.startswith(c.phrase_heads, end) \
+                and payload[0].startswith("org:") and _ordinary_phrase(surface):
+            continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", ids=payload))
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
@@ -283,6 +289,13 @@ def _straddles_window(text: str, start: int, end: int) -> bool:
                 return True
         position = word_end
     return False
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _ordinary_phrase(surface: str) -> bool:
+    """True when the segmenter reads ``surface`` as ordinary words (北方|稀土), not one name."""
+    pieces = words(surface)
+    return len(pieces) > 1 and all(is_common_word(p) for p in pieces)
 
 
 def _name_ends_at(text: str, position: int, surfaces) -> bool:
