@@ -52,6 +52,7 @@ class EntityRules(RuleEntry):
     scope_not_before: str
     boundary_check_chars: int
     phrase_heads: list[str]
+    province_abbreviations: dict[str, str]
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
@@ -93,6 +94,7 @@ class _Compiled:
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
     phrase_heads: tuple[str, ...]
+    abbreviation_run: re.Pattern
     official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
     county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
@@ -160,6 +162,7 @@ def _compiled() -> _Compiled:
         by_surface=names,
         county_stems=county_stems(kb),
         phrase_heads=tuple(rules.phrase_heads),
+        abbreviation_run=re.compile(f"[{''.join(rules.province_abbreviations)}]{{2,4}}"),
         official=frozenset(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
         org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
@@ -223,6 +226,13 @@ def find_mentions(text: str) -> list[Found]:
                 and payload[0].startswith("org:") and _ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", ids=payload))
+    runs = [m.span() for m in c.abbreviation_run.finditer(text)]  # 粤黔, 川渝: province abbreviations
+    runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
+            and not _straddles(text, s, e) and not _single_neighbour(text, s, e)]
+    if runs:
+        found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
+                  for s, e in runs for i in range(s, e)]
+        found.sort(key=lambda f: f.start)
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
@@ -289,6 +299,26 @@ def _straddles_window(text: str, start: int, end: int) -> bool:
                 return True
         position = word_end
     return False
+
+
+def _single_neighbour(text: str, start: int, end: int) -> bool:
+    """True when the segmenter cuts a one-character name-like word (a noun, place or
+    abbreviation, not a particle or numeral) right before or after ``text[start:end]``
+    (榆|鄂|宁: the run goes on with another city's abbreviation)."""
+    left = max(0, start - 4)
+    position, previous = left, None
+    for word, tag in tagged_words(text[left : end + 4]):
+        if position == start and previous is not None and _name_like_char(*previous):
+            return True
+        if position == end:
+            return _name_like_char(word, tag)
+        previous = (word, tag)
+        position += len(word)
+    return False
+
+
+def _name_like_char(word: str, tag: str) -> bool:
+    return len(word) == 1 and tag[:1] in ("n", "j") and "\u4e00" <= word <= "\u9fff"
 
 
 @functools.lru_cache(maxsize=1 << 12)
