@@ -52,6 +52,7 @@ class EntityRules(RuleEntry):
     scope_not_before: str
     boundary_check_chars: int
     phrase_heads: list[str]
+    event_heads: list[str]
     province_abbreviations: dict[str, str]
     capitals: dict[str, str]
     country_of_provinces: str
@@ -94,6 +95,7 @@ class _Compiled:
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
     by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
     phrase_heads: tuple[str, ...]
+    event_heads: tuple[str, ...]
     abbreviation_run: re.Pattern
     official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
     county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
@@ -160,10 +162,11 @@ def _compiled() -> _Compiled:
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
         by_surface=names,
-        county_stems=county_stems(kb),
+        county_stems=_both_scripts(county_stems(kb)),
         phrase_heads=tuple(rules.phrase_heads),
+        event_heads=tuple(with_traditional(rules.event_heads)),
         abbreviation_run=re.compile(f"[{''.join(rules.province_abbreviations)}]{{2,4}}"),
-        official=frozenset(e.name for e in kb.entries.values() if e.name_is_surface),
+        official=_both_scripts(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
         org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
         fac_suffixes=frozenset(rules.fac_suffixes),
@@ -185,6 +188,10 @@ def _compiled() -> _Compiled:
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
     )
+
+
+def _both_scripts(words) -> frozenset[str]:
+    return frozenset(with_traditional(words))
 
 
 def _levels_up(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -214,6 +221,8 @@ def find_mentions(text: str) -> list[Found]:
             continue
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
+        if text.startswith(c.event_heads, end) and _is_place(payload):
+            continue  # 杭州亚运会: the place is nested in the event's name
         if end - start <= c.rules.boundary_check_chars and surface not in c.official and _straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
