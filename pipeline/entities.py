@@ -24,8 +24,11 @@ import regex
 
 from .persons import tagged_names
 from .entity_scripts import simplified, traditional_forms, with_traditional
-from .entity_names import body_words, find_bodies, full_name, page_names, short_form_mentions, starts_body
+from .entity_names import body_words, find_bodies, full_name, page_names, short_form_mentions
 from .entity_names import load_rules as load_name_rules
+from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
+from .entity_scope import levels_up, resolve_scope, section_title_ids
+from .entity_scope import most_mentioned_by_level as find_most_mentioned
 from .entity_context import county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
@@ -176,7 +179,7 @@ def _compiled() -> _Compiled:
         role_re=re.compile(alternation(rules.person_roles)),
         surname_re=re.compile(f"{surname}{han}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
-        levels_up=_levels_up(kb),
+        levels_up=levels_up(kb),
         cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
         cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
@@ -192,14 +195,6 @@ def _compiled() -> _Compiled:
 
 def _both_scripts(words) -> frozenset[str]:
     return frozenset(with_traditional(words))
-
-
-def _levels_up(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str], ...]]:
-    levels_up = {}
-    for entity_id in kb.entries:
-        chain = ((candidate, kb.entries[candidate].level) for candidate in (entity_id, *kb.ancestor_chains[entity_id]))
-        levels_up[entity_id] = tuple((candidate, level) for candidate, level in chain if level is not None)
-    return levels_up
 
 
 def load_rules() -> None:
@@ -223,21 +218,21 @@ def find_mentions(text: str) -> list[Found]:
             continue  # 山西路: a street, not the province
         if text.startswith(c.event_heads, end) and _is_place(payload):
             continue  # 杭州亚运会: the place is nested in the event's name
-        if end - start <= c.rules.boundary_check_chars and surface not in c.official and _straddles(text, start, end):
+        if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
-                            and c.by_surface[text[start:k]][0] == "kb" and not _straddles(text, start, k)), None)
+                            and c.by_surface[text[start:k]][0] == "kb" and not straddles(text, start, k)), None)
             if shorter is None:
                 continue
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
         if after and surface not in c.official and text.startswith(c.phrase_heads, end) \
-                and payload[0].startswith("org:") and _ordinary_phrase(surface):
+                and payload[0].startswith("org:") and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", ids=payload))
     runs = [m.span() for m in c.abbreviation_run.finditer(text)]  # 粤黔, 川渝: province abbreviations
     runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
-            and not _straddles(text, s, e) and not _single_neighbour(text, s, e)]
+            and not straddles(text, s, e) and not single_neighbour(text, s, e)]
     if runs:
         found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
                   for s, e in runs for i in range(s, e)]
@@ -281,68 +276,6 @@ def _without_overlaps(found: list[Found]) -> list[Found]:
             continue
         kept.append(f)
     return kept
-
-
-def _straddles(text: str, start: int, end: int) -> bool:
-    """True when a word of the segmenter crosses either end of ``text[start:end]`` (加上|海运
-    around 上海, 其中|石油 around 中石油, 长治久安 around 长治): the characters belong to other
-    words. No evidence: a crossing word that is itself a name of the base (上海市|场), and a
-    crossing into a neighbouring name of the base (中共广东省委 around 中共 and 广东省, 山西晋|中
-    around 山西 and 晋中), a body or level word (深圳|市委, 贵州|省政府) or a head word
-    (全国人大|代表, 台湾|地区) after the name."""
-    left = max(0, start - 8)  # the decision reads at most 8 characters either side
-    return _straddles_window(text[left : end + 8], start - left, end - left)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # names and their surroundings recur across sentences and pages
-def _straddles_window(text: str, start: int, end: int) -> bool:
-    surfaces = knowledge_base().surfaces
-    left = max(0, start - 4)
-    position = left
-    for word in words(text[left : end + 4]):
-        word_end = position + len(word)
-        if word_end - position > 1 and word not in surfaces:
-            if position < start < word_end and not _name_ends_at(text, start, surfaces):
-                return True
-            if position < end < word_end and not (_name_starts_at(text, end, surfaces) or starts_body(text[end:])):
-                return True
-        position = word_end
-    return False
-
-
-def _single_neighbour(text: str, start: int, end: int) -> bool:
-    """True when the segmenter cuts a one-character name-like word (a noun, place or
-    abbreviation, not a particle or numeral) right before or after ``text[start:end]``
-    (榆|鄂|宁: the run goes on with another city's abbreviation)."""
-    left = max(0, start - 4)
-    position, previous = left, None
-    for word, tag in tagged_words(text[left : end + 4]):
-        if position == start and previous is not None and _name_like_char(*previous):
-            return True
-        if position == end:
-            return _name_like_char(word, tag)
-        previous = (word, tag)
-        position += len(word)
-    return False
-
-
-def _name_like_char(word: str, tag: str) -> bool:
-    return len(word) == 1 and tag[:1] in ("n", "j") and "\u4e00" <= word <= "\u9fff"
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _ordinary_phrase(surface: str) -> bool:
-    """True when the segmenter reads ``surface`` as ordinary words (北方|稀土), not one name."""
-    pieces = words(surface)
-    return len(pieces) > 1 and all(is_common_word(p) for p in pieces)
-
-
-def _name_ends_at(text: str, position: int, surfaces) -> bool:
-    return any(text[position - k : position] in surfaces for k in range(2, min(position, 8) + 1))
-
-
-def _name_starts_at(text: str, position: int, surfaces) -> bool:
-    return any(text[position : position + k] in surfaces for k in range(2, min(len(text) - position, 8) + 1))
 
 
 _TAGGED_CUES = frozenset({"verb", "title"})
@@ -480,10 +413,10 @@ def annotate_entities(doc: Document) -> None:
         for m in mentions:
             if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems:
                 counts[m.ids[0]] += 1
-    title_ids = _section_title_ids(doc, per_sentence)
+    title_ids = section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
-    most_mentioned = _most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
+    most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
     places = None  # the divisions the page names, computed at the first shared name
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
@@ -571,51 +504,3 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
 
 def _type_of(found: Found) -> str:
     return {"org": "ORG", "fac": "FAC", "person": "PERSON"}.get(found.kind, "ORG")
-
-
-def _section_title_ids(doc: Document, per_sentence: list[list[Found]]) -> dict[int, list[str]]:
-    """The knowledge-base entities each section heading names."""
-    titles: dict[int, list[str]] = {}
-    for sentence, mentions in zip(doc.sentences, per_sentence):
-        if sentence.heading and sentence.section is not None:  # a heading's section is its own
-            titles[sentence.section] = [m.ids[0] for m in mentions if m.kind == "kb" and len(m.ids) == 1]
-    return titles
-
-
-def _level(entry: KBEntry | None) -> str | None:
-    return entry.level if entry else None
-
-
-def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
-                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str] | None = None) -> str | None:
-    """The entity a context word points at, from the sentence's section, else the document.
-
-    ``most_mentioned``: the document-wide answers (``_most_mentioned``), when the caller
-    has them already."""
-    kb = knowledge_base()
-    if level == "country":
-        return c.rules.country_of_provinces
-    if level == "capital":
-        province = resolve_scope("province", section, doc, title_ids, counts, c, most_mentioned)
-        return c.rules.capitals.get(province) if province else None
-    # 1. the headings the sentence sits under, innermost first
-    while section is not None:
-        for entity_id in title_ids.get(section, []):
-            if _level(kb.get(entity_id)) == level:
-                return entity_id
-        section = doc.sections[section].parent
-    # 2. the entity of that level the document is most about (the same for every section)
-    if most_mentioned is None:
-        most_mentioned = _most_mentioned(counts, c)
-    return most_mentioned.get(level)
-
-
-def _most_mentioned(counts: Counter, c: _Compiled) -> dict[str, str]:
-    """For each level, the entity of that level with the most mentions: its own plus the
-    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
-    votes: dict[str, dict[str, int]] = {}  # level → candidate → mentions
-    for entity_id, n in counts.items():
-        for candidate, level in c.levels_up.get(entity_id, ()):
-            by_id = votes.setdefault(level, {})
-            by_id[candidate] = by_id.get(candidate, 0) + n
-    return {level: max(by_id.items(), key=lambda item: (item[1], item[0]))[0] for level, by_id in votes.items()}
