@@ -230,9 +230,11 @@ def find_mentions(text: str) -> list[Found]:
                 and payload[0].startswith("org:") and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", ids=payload))
-    runs = [m.span() for m in c.abbreviation_run.finditer(text)]  # 粤黔, 川渝: province abbreviations
-    runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
-            and not straddles(text, s, e) and not single_neighbour(text, s, e)]
+    runs = []
+    if c.abbreviation_run.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
+        runs = [m.span() for m in c.abbreviation_run.finditer(text)]
+        runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
+                and not straddles(text, s, e) and not single_neighbour(text, s, e)]
     if runs:
         found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
                   for s, e in runs for i in range(s, e)]
