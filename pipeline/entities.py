@@ -29,7 +29,7 @@ from .entity_names import load_rules as load_name_rules
 from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
-from .entity_context import county_stems, page_places, resolve_homonym, supported
+from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
@@ -419,6 +419,13 @@ def annotate_entities(doc: Document) -> None:
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
+    province = most_mentioned.get("province")
+    for index, sentence in enumerate(doc.sentences):  # “黎从榕”: the page's counties, abbreviated
+        quoted = [Found(i, i + 1, sentence.text[i], "kb", ids=(entity_id,))
+                  for i, entity_id in quoted_abbreviations(sentence.text, province, kb)
+                  if not any(f.start <= i < f.end for f in per_sentence[index])]
+        if quoted:
+            per_sentence[index] = sorted(per_sentence[index] + quoted, key=lambda f: f.start)
     places = None  # the divisions the page names, computed at the first shared name
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):

@@ -19,6 +19,8 @@ A name that several divisions carry is linked by the page, never by a guess:
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 
 from .kb import KnowledgeBase
@@ -70,3 +72,39 @@ def resolve_homonym(candidates: tuple[str, ...], places: frozenset[str], kb: Kno
     if len(ranks) > 1 and ranks[0][0] < ranks[1][0]:
         return ranks[0][1]
     return None
+
+
+_QUOTED = re.compile("[“\"]([\u4e00-\u9fff]{2,4})[”\"]")
+
+
+def quoted_abbreviations(text: str, province: str | None, kb: KnowledgeBase) -> list[tuple[int, str]]:
+    """(position, id) of the divisions a quoted run of one-character abbreviations names on
+    a page about ``province`` (“黎从榕” on a page about 贵州: 黎平县, 从江县, 榕江县): every
+    character must start the name of exactly one prefecture or county of that province, else
+    the quote is a phrase (“桥头堡”) and nothing is read."""
+    if province is None or "“" not in text and '"' not in text:
+        return []
+    index = _first_characters(province)
+    out = []
+    for match in _QUOTED.finditer(text):
+        run = match.group(1)
+        if run in kb.surfaces:
+            continue
+        ids = [index.get(char) for char in run]
+        if all(ids):
+            out += [(match.start(1) + i, entity_id) for i, entity_id in enumerate(ids)]
+    return out
+
+
+@functools.cache
+def _first_characters(province: str) -> dict[str, str]:
+    """First character → the one division of ``province`` whose name starts with it."""
+    from .kb import knowledge_base
+
+    kb = knowledge_base()
+    seen: dict[str, list[str]] = {}
+    for entry in kb.entries.values():
+        if entry.id.startswith("adm:") and entry.level in ("prefecture", "county") and province in (
+                entry.parent, *kb.ancestor_chains.get(entry.id, ())):
+            seen.setdefault(entry.name[0], []).append(entry.id)
+    return {char: ids[0] for char, ids in seen.items() if len(ids) == 1}
