@@ -124,6 +124,7 @@ class _Compiled:
     fac_suffixes: frozenset[str]
     generic_initials: tuple[str, ...]
     counted: regex.Pattern
+    counted_before: regex.Pattern
     anaphor_re: regex.Pattern
 
 
@@ -188,6 +189,7 @@ def _compiled() -> _Compiled:
         boundary_tags=frozenset(rules.org_left_boundary_tags),
         generic_initials=tuple(rules.org_generic_initials),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
+        counted_before=regex.compile(r"[0-9零一二两三四五六七八九十百千万几多]+[家个所座批]$"),  # 两家|新质…学院
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
     )
@@ -302,7 +304,7 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         name = text[start:e]
         if name.startswith(c.generic_initials):
             continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
-        if name[0] in c.rules.org_not_initial or c.counted.search(name):
+        if name[0] in c.rules.org_not_initial or c.counted.search(name) or c.counted_before.search(text, 0, start):
             continue  # 这两家学院, 该合作社: a reference back, not a name
         kind = "fac" if match.group() in c.fac_suffixes else "org"  # 经济技术开发区: a facility
         if kind == "fac" and not any(k.start == start and k.kind == "kb" and _is_place(k.ids) for k in known):
