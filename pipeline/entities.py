@@ -422,7 +422,9 @@ def annotate_entities(doc: Document) -> None:
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
     province = most_mentioned.get("province")
-    for index, sentence in enumerate(doc.sentences):  # “黎从榕”: the page's counties, abbreviated
+    for index, sentence in enumerate(doc.sentences if province else ()):  # “黎从榕”: the page's counties
+        if "“" not in sentence.text and '"' not in sentence.text:
+            continue
         quoted = [Found(i, i + 1, sentence.text[i], "kb", ids=(entity_id,))
                   for i, entity_id in quoted_abbreviations(sentence.text, province, kb)
                   if not any(f.start <= i < f.end for f in per_sentence[index])]
