@@ -156,6 +156,7 @@ class Source:
     # What reading repaired (lone surrogates replaced, an id renamed): the record's warnings.
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
+    scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
 
 
 _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
@@ -220,6 +221,10 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Source(doc_id, where, error=f"{where}: expected an object with a string 'text'", warnings=warnings)
             continue
+        scope = record.get("scope")
+        if scope is not None and not isinstance(scope, str):
+            yield Source(doc_id, where, error=f"{where}: 'scope' must be a knowledge-base id string", warnings=warnings)
+            continue
         text, replaced = replace_surrogates(record["text"])
         if replaced:
             warnings += (f"{where}: {replaced} lone surrogate(s) in the text replaced by U+FFFD",)
@@ -228,7 +233,7 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
-        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings)
+        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:
