@@ -82,7 +82,7 @@ def test_every_rule_file_is_consumed():
     from pathlib import Path
 
     consumers = {"clean.yaml", "sentences.yaml", "units.yaml", "quantity_context.yaml", "numerals.yaml"}
-    kb = {f"kb/{p.name}" for p in (rules.RULES_DIR / "kb").glob("*.yaml")}
+    kb = {f"kb/{p.name}" for pattern in ("*.yaml", "*.jsonl") for p in (rules.RULES_DIR / "kb").glob(pattern)}
     from pipeline.kb import kb_files
 
     optional = {"entities.yaml", "claims.yaml", "subjects.yaml", "scope.yaml"}
