@@ -147,10 +147,19 @@ def split_paragraphs(raw: str) -> list[Para]:
     return paras
 
 
-def clean(raw: str) -> Cleaned:
+def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
+    """Clean ``raw``; ``marked`` are (start, end, reason, detail) ranges that the page's
+    markup says are not article text (captions, pipeline/markup.py): their paragraphs go."""
     rules = clean_rules()
     result = Cleaned(split_paragraphs(raw))
+    marks = iter(sorted(marked))
+    mark = next(marks, None)
     for para in result.paragraphs:
+        while mark is not None and mark[1] <= para.raw_start:
+            mark = next(marks, None)
+        if mark is not None and mark[0] <= para.raw_start and para.raw_end <= mark[1]:
+            _drop(result, para, mark[2], mark[3])
+            continue
         _classify(para, rules, result)
     _drop_gallery_captions(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
@@ -166,6 +175,8 @@ def _drop(result: Cleaned, para: Para, reason: str, detail: str | None = None) -
                                   raw_end=para.raw_end, detail=detail))
     if reason == "byline":
         result.bylines.append(para.text)
+    elif reason == "dateline":
+        result.datelines.append(para.text)
 
 
 def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on when stderr is a terminal and "
                         "there are more than a few documents)")
+    parser.add_argument("--input-format", choices=("text", "html", "markdown"), default=None,
+                        help="how a document on standard input is read (default: text; files go by "
+                             "extension: .html/.htm, .md; a JSON line by its key: text, html, markdown)")
     parser.add_argument("--schema", action="store_true", help="print the JSON Schema of one output line and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -271,7 +274,7 @@ def run(args: argparse.Namespace, input_count: int) -> int:
                                            file=sys.stderr, desc="pipeline", dynamic_ncols=True))
         if (args.workers or default_workers()) == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
-        sources = iter_sources(args.inputs, skip=done)
+        sources = iter_sources(args.inputs, skip=done, stdin_format=args.input_format)
         keep = bool(args.html)
         work = functools.partial(render_safely, emit=args.emit, keep=keep)
 
