@@ -46,6 +46,8 @@ class JoinRules(RuleEntry):
     min_cut_chars: int
     dangling_final: str
     continuation_initial: str
+    clause_marks: str
+    date_start: str
 
 
 class DuplicateRules(RuleEntry):
@@ -60,6 +62,11 @@ class CaptionRules(RuleEntry):
     credit_only: str
 
 
+class ClosingRules(RuleEntry):
+    signature: str
+    date_line: str
+
+
 @dataclass(frozen=True)
 class CleanRules:
     boilerplate: tuple[tuple[BoilerplateRule, regex.Pattern], ...]
@@ -70,6 +77,8 @@ class CleanRules:
     duplicates: DuplicateRules
     captions: CaptionRules
     credit_only_re: regex.Pattern
+    signature_re: regex.Pattern
+    date_line_re: regex.Pattern
 
 
 @functools.cache
@@ -77,6 +86,7 @@ def clean_rules() -> CleanRules:
     rules = load_entries("clean.yaml", "boilerplate", BoilerplateRule)
     headings = load_section("clean.yaml", "headings", HeadingRules)
     captions = load_section("clean.yaml", "captions", CaptionRules)
+    closing = load_section("clean.yaml", "closing", ClosingRules)
     return CleanRules(
         boilerplate=tuple((r, regex.compile(r.pattern)) for r in rules),
         headings=headings,
@@ -86,6 +96,8 @@ def clean_rules() -> CleanRules:
         duplicates=load_section("clean.yaml", "duplicates", DuplicateRules),
         captions=captions,
         credit_only_re=regex.compile(captions.credit_only),
+        signature_re=regex.compile(closing.signature),
+        date_line_re=regex.compile(closing.date_line),
     )
 
 
@@ -106,6 +118,7 @@ class Para:
     kind: Literal["body", "heading", "title", "dropped"] = "body"
     level: int = 0
     dropped_reason: str | None = None
+    after_dateline: bool = False  # a dateline was cut off its start: an article begins here
 
     @property
     def raw_start(self) -> int:
@@ -162,6 +175,7 @@ def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
             continue
         _classify(para, rules, result)
     _drop_gallery_captions(result, rules)
+    _drop_closing_signature(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
     _drop_duplicate_paragraphs(result, rules)
     result.paragraphs = [p for p in result.paragraphs if p.kind != "dropped"]
@@ -205,6 +219,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
                                       raw_start=cut_start, raw_end=cut_end, detail=rule.name))
         if rule.reason == "dateline":
             result.datelines.append(match.group().strip(_STRIP))
+            para.after_dateline = rule.scope == "prefix"
         if rule.scope == "prefix":
             para.text = para.text[match.end():].lstrip(_STRIP)
             para.pieces = [(end - len(para.text), end)]
@@ -224,6 +239,23 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
 def _ends_sentence(text: str, rules: CleanRules) -> bool:
     core = text.rstrip(_CLOSERS)
     return bool(core) and core[-1] in rules.headings.sentence_final
+
+
+def _drop_closing_signature(result: Cleaned, rules: CleanRules) -> None:
+    """The author's name alone on the last line, or right above a closing date line."""
+    kept = [p for p in result.paragraphs if p.kind != "dropped"]
+    if len(kept) < 3:
+        return
+    last = kept[-1]
+    date = last if rules.date_line_re.match(last.text) else None
+    name = kept[-2] if date else last
+    before = kept[kept.index(name) - 1]
+    if not (rules.signature_re.match(name.text) and name.kind == "title" and before.kind == "body"
+            and _ends_sentence(before.text, rules)):
+        return
+    _drop(result, name, "signature", "author's name closing the article")
+    if date:
+        _drop(result, date, "dateline", "date closing the article")
 
 
 def _drop_gallery_captions(result: Cleaned, rules: CleanRules) -> None:
@@ -288,6 +320,8 @@ _PUNCTUATION = regex.compile(r"\p{P}")
 
 def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> bool:
     text, nxt = left.text, right.text
+    if right.after_dateline:  # a dateline opens an article: nothing above is its first half
+        return False
     if _ends_sentence(text, rules) or text.rstrip(_CLOSERS) != text and left.kind == "title":
         return False
     if text[-1] in rules.headings.title_final:
@@ -306,8 +340,17 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     )
     if evidence:
         return True
+    # Length alone is weak evidence: it joins running text (a clause mark in it) to a
+    # paragraph that does not start like an article (a date: 3月5日，…).
     long_enough = len(text) >= rules.joins.min_cut_chars
-    return long_enough and not interposed and right.kind == "body"
+    return (long_enough and not interposed and right.kind == "body"
+            and any(c in rules.joins.clause_marks for c in text)
+            and not _date_start(rules.joins.date_start).match(nxt))
+
+
+@functools.cache
+def _date_start(pattern: str) -> regex.Pattern:
+    return regex.compile(pattern)
 
 
 _NOT_CONTENT = regex.compile(r"[\p{P}\p{Z}\p{S}\s]+")
@@ -499,5 +542,6 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
 
 
 def load_rules() -> None:
-    clean_rules()
+    rules = clean_rules()
+    _date_start(rules.joins.date_start)
     _needs_normalising()

@@ -19,7 +19,8 @@ say why each line is dropped. The rules:
   headings; ``<figcaption>`` lines are marked as captions, to be dropped.
 
 Markdown: YAML front matter (``---`` … ``---``) is metadata (title, date, tags), never
-text; the rest is rendered by markdown-it (links and images reduce to their text,
+text; site-generator shortcodes (``{{< video … >}}``) are removed; the rest is rendered by
+markdown-it (links and images reduce to their text,
 inline HTML allowed) and walked as above.
 
 Offsets: the pipeline's raw text for such a document is the extracted text
@@ -56,9 +57,18 @@ class HtmlRules(RuleEntry):
     tags_meta: list[str]
 
 
+class MarkdownRules(RuleEntry):
+    shortcodes: str
+
+
 @functools.cache
 def html_rules() -> HtmlRules:
     return load_section("clean.yaml", "html", HtmlRules)
+
+
+@functools.cache
+def _shortcodes() -> re.Pattern:
+    return re.compile(load_section("clean.yaml", "markdown", MarkdownRules).shortcodes, re.S)
 
 
 @dataclass
@@ -216,6 +226,7 @@ def _markdown():
 
 def extract_markdown(markdown: str) -> Extracted:
     front, body = split_front_matter(markdown)
+    body = _shortcodes().sub("", body)
     extracted = extract_html(_markdown().render(body), origin="front matter")
     extracted.date = extracted.date_origin = None  # rendered markdown has no meta elements
     title = front.get("title")
@@ -237,6 +248,7 @@ def extract(text: str, input_format: str) -> Extracted:
 
 def load_rules() -> None:
     html_rules()
+    _shortcodes()
 
 
 if __name__ == "__main__":  # python -m pipeline.markup FILE: the text the pipeline reads
