@@ -38,6 +38,7 @@ class HeadingRules(RuleEntry):
     markdown: str
     bracket_label: str
     max_title_chars: int
+    max_headline_chars: int
     sentence_final: str
     title_final: str
 
@@ -232,7 +233,10 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
     if rules.bracket_re.match(para.text):
         para.kind = "heading"
         para.level = 7
-    elif len(para.text) <= rules.headings.max_title_chars and not _ends_sentence(para.text, rules):
+    elif not _ends_sentence(para.text, rules) and (
+            len(para.text) <= rules.headings.max_title_chars
+            or len(para.text) <= rules.headings.max_headline_chars
+            and not any(c in rules.joins.clause_marks for c in para.text)):
         para.kind = "title"  # or a paragraph cut by a column break: decided when joining
 
 
