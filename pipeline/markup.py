@@ -7,7 +7,7 @@ judged the long table and the short report paragraphs to be navigation), while t
 rules keep nearly all of it and leave menus and boilerplate to the cleaning rules, which
 say why each line is dropped. The rules:
 
-- script, style, template, noscript, svg, iframe, head, comments and attributes are never
+- script, style, template, noscript, svg, iframe, head, nav (menus), comments and attributes are never
   text; ``<img alt>`` neither (a picture is not a sentence);
 - block elements (p, div, li, tr, td, h1-h6, figcaption …) and ``<br>`` end a line;
 - inline elements (span, b, a, font …) join what they hold with no space, so a number a
