@@ -120,6 +120,7 @@ class Para:
     level: int = 0
     dropped_reason: str | None = None
     after_dateline: bool = False  # a dateline was cut off its start: an article begins here
+    cell: bool = False  # a table cell of a web page: stands alone
 
     @property
     def raw_start(self) -> int:
@@ -171,10 +172,13 @@ def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
     for para in result.paragraphs:
         while mark is not None and mark[1] <= para.raw_start:
             mark = next(marks, None)
-        if mark is not None and mark[0] <= para.raw_start and para.raw_end <= mark[1]:
+        inside = mark is not None and mark[0] <= para.raw_start and para.raw_end <= mark[1]
+        if inside and mark[2] != "table_cell":
             _drop(result, para, mark[2], mark[3])
             continue
         _classify(para, rules, result)
+        if inside and para.kind != "dropped":
+            para.cell, para.kind = True, "body"
     _drop_gallery_captions(result, rules)
     _drop_closing_signature(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
@@ -295,12 +299,12 @@ def _join(paras: list[Para], rules: CleanRules) -> list[Para]:
     i = 0
     while i < len(paras):
         para = paras[i]
-        if para.kind in ("body", "title"):
+        if para.kind in ("body", "title") and not para.cell:
             while True:
                 j = i + 1
                 while j < len(paras) and paras[j].kind in ("dropped", "heading"):
                     j += 1
-                if j >= len(paras) or paras[j].kind not in ("body", "title"):
+                if j >= len(paras) or paras[j].kind not in ("body", "title") or paras[j].cell:
                     break
                 interposed = j > i + 1
                 if not _is_cut(para, paras[j], interposed, rules):

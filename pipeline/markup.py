@@ -16,7 +16,8 @@ say why each line is dropped. The rules:
   Chinese character (no space: Chinese text has none there, and a number split by the wrap
   stays whole); entities are decoded by the parser;
 - ``<h1>``…``<h6>`` become markdown heading lines (``## 标题``), which cleaning reads as
-  headings; ``<figcaption>`` lines are marked as captions, to be dropped.
+  headings; ``<figcaption>`` lines are marked as captions, to be dropped; table cells are
+  lines marked as cells (never joined, never headings).
 
 Markdown: YAML front matter (``---`` … ``---``) is metadata (title, date, tags), never
 text; site-generator shortcodes (``{{< video … >}}``) are removed; the rest is rendered by
@@ -41,6 +42,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .rules import RuleEntry, load_section
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_CELLS = ("td", "th")
 _SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
 # Characters next to which a wrapped space is not a space: CJK, kana, full-width forms,
 # CJK punctuation.
@@ -52,6 +54,7 @@ class HtmlRules(RuleEntry):
     never_text: list[str]
     blocks: list[str]
     captions: list[str]
+    cells: list[str]
     title_meta: list[str]
     date_meta: list[str]
     tags_meta: list[str]
@@ -75,8 +78,10 @@ def _shortcodes() -> re.Pattern:
 class Extracted:
     """The visible text of a page (lines = paragraphs) and what the markup says about it.
 
-    ``drops`` are (start, end, reason, detail) ranges of ``text`` that the markup marks as
-    not article text (captions); cleaning drops the paragraphs inside them."""
+    ``drops`` are (start, end, reason, detail) ranges of ``text`` that the markup marks:
+    as not article text (reason caption: cleaning drops their paragraphs), or as table
+    cells (reason table_cell: each cell is a paragraph of its own, never a heading and never
+    joined to its neighbour, as a column-break join would run 290 | 295 | 296 together)."""
 
     text: str
     title: str | None = None
@@ -105,7 +110,9 @@ class _Lines:
         self.end_line()
         out, drops, at = [], [], 0
         for line, mark in self.lines:
-            if mark:
+            if mark in _CELLS:
+                drops.append((at, at + len(line), "table_cell", f"<{mark}> in the markup"))
+            elif mark:
                 drops.append((at, at + len(line), "caption", f"<{mark}> in the markup"))
             out.append(line)
             at += len(line) + 1
@@ -125,7 +132,7 @@ def _spaces(text: str) -> str:
 
 
 def _walk(root, rules: HtmlRules) -> _Lines:
-    never, blocks, captions = set(rules.never_text), set(rules.blocks), set(rules.captions)
+    never, blocks, captions = set(rules.never_text), set(rules.blocks), set(rules.captions) | set(rules.cells)
     out = _Lines()
     stack: list[tuple[object, bool]] = [(root, False)]  # explicit: deep pages do not recurse
     while stack:

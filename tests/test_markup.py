@@ -127,3 +127,11 @@ def test_input_format_for_stdin():
     assert doc["text"] == "广西去年增长5%。"
     plain = json.loads(_run("-", stdin=page).stdout)
     assert "<p>" in plain["text"]  # without it, standard input is text
+
+
+def test_table_cells_are_never_joined_or_headings():
+    page = ("<table><tr><td>员工总数（人）</td><td>290</td><td>295</td><td>296</td></tr>"
+            "<tr><td>营业收入（万元）</td><td>50524.59</td><td>61348.77</td></tr></table>")
+    doc = process(page, input_format="html")
+    assert [s.text for s in doc.sentences] == ["员工总数（人）", "290", "295", "296", "营业收入（万元）", "50524.59", "61348.77"]
+    assert not doc.sections and not any(s.heading for s in doc.sentences)
