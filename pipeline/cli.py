@@ -18,6 +18,7 @@ from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source, start_up
 from .read import JSONL_SUFFIXES, InputError, Source, expand_inputs, glob_could_match, iter_sources
 from .rules import RulesError
+from .subjects import known_scope
 
 EXAMPLES = """\
 examples:
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input-format", choices=("text", "html", "markdown"), default=None,
                         help="how a document on standard input is read (default: text; files go by "
                              "extension: .html/.htm, .md; a JSON line by its key: text, html, markdown)")
+    parser.add_argument("--scope", metavar="ID",
+                        help="the place every input is about, a knowledge-base id (adm:230600), for pages whose "
+                        "place is implied by their source; a JSONL line's own \"scope\" field wins")
     parser.add_argument("--schema", action="store_true", help="print the JSON Schema of one output line and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -104,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(problem)
     try:
         load_all_rules()
+        if args.scope is not None:
+            try:
+                known_scope(args.scope)
+            except ValueError as exc:
+                parser.error(f"--scope: {exc}")
         count = len(expand_inputs(args.inputs))
         clash = _output_input_clash(args)
         if clash:
@@ -275,6 +284,8 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         if (args.workers or default_workers()) == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done, stdin_format=args.input_format)
+        if args.scope is not None:
+            sources = (source if source.scope else replace(source, scope=args.scope) for source in sources)
         keep = bool(args.html)
         work = functools.partial(render_safely, emit=args.emit, keep=keep)
 

@@ -59,7 +59,7 @@ def gold_records(doc: Document) -> dict[str, list[dict]]:
         records["claims"].append({"doc": doc.id, "subject_id": c.subject_id, "subject": c.subject,
                                   "indicator": c.indicator, "quantity": c.quantity, **_amount(c),
                                   "unit": c.unit, "qualifier": c.qualifier, "kind": c.kind,
-                                  "time": c.time, "modality": c.modality})
+                                  "time": c.time, "modality": c.modality, "subject_rule": c.subject_rule})
     return records
 
 

@@ -10,11 +10,12 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claims, entities, markup, quantities, script, segment, sentences
+from . import claim_kinds, claims, entities, markup, quantities, script, segment, sentences, subjects
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import Source, iter_sources
+from .subjects import known_scope
 from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
@@ -31,7 +32,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    for module in (clean_module, markup, sentences, quantities, entities, claims):
+    for module in (clean_module, markup, sentences, quantities, entities, claims, claim_kinds, subjects):
         module.load_rules()
 
 
@@ -51,15 +52,19 @@ def start_up() -> None:
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
-def process(text: str, doc_id: str | None = None, source: str | None = None,
+def process(text: str, doc_id: str | None = None, source: str | None = None, scope: str | None = None,
             input_format: str = "text") -> Document:
     """Run the whole pipeline on one text; never raises for bad content.
+
+    ``scope``: the place the page is about, a knowledge-base id (``adm:230600``), for pages
+    whose place is implied by their source (a city statistics bureau's 全市…); an unknown
+    id is a usage error (ValueError), not a content error.
 
     A web page or markdown text (``input_format`` html, markdown) is first reduced to its
     visible text (pipeline/markup.py), which is then the raw text every offset points into.
     Every stage reads the simplified view of the text (pipeline/script.py); the record
     gives the text as written."""
-    doc = Document(id=doc_id or "doc", source=source)
+    doc = Document(id=doc_id or "doc", source=source, scope=subjects.known_scope(scope))
     marked: list = []
     if input_format in ("html", "markdown"):
         try:
@@ -148,7 +153,12 @@ def process_source(source: Source) -> Document:
     if source.error is not None:
         return Document(id=source.id, source=source.name, errors=[f"{source.stage}: {source.error}"], warnings=notes)
     assert source.text is not None
-    doc = process(source.text, doc_id=source.id, source=source.name, input_format=source.format)
+    try:
+        scope = known_scope(source.scope)
+    except ValueError as exc:  # a JSONL line's unknown scope: that line's error record
+        return Document(id=source.id, source=source.name, errors=[f"read: {source.name}: {exc}"], warnings=notes)
+    doc = process(source.text, doc_id=source.id, source=source.name, scope=scope,
+                  input_format=source.format)
     doc.encoding = source.encoding
     if notes:
         doc.warnings[:0] = notes

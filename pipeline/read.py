@@ -159,6 +159,7 @@ class Source:
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
     format: str = "text"  # text, html or markdown: how the pipeline reads ``text``
+    scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
 
 
 def format_of(path: Path | str) -> str:
@@ -231,6 +232,10 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
             yield Source(doc_id, where, error=f"{where}: expected an object with a string 'text' "
                                               f"(or 'html', 'markdown')", warnings=warnings)
             continue
+        scope = record.get("scope")
+        if scope is not None and not isinstance(scope, str):
+            yield Source(doc_id, where, error=f"{where}: 'scope' must be a knowledge-base id string", warnings=warnings)
+            continue
         text, replaced = replace_surrogates(record[key])
         if replaced:
             warnings += (f"{where}: {replaced} lone surrogate(s) in the text replaced by U+FFFD",)
@@ -239,7 +244,8 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
-        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, format=key)
+        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, format=key,
+                     scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:
