@@ -1,4 +1,4 @@
-"""Kinds of claim and their sign (shared/spec/GOLD.md, Claims; words: ``rules/claims.yaml``).
+"""Kinds of claim and their sign (docs/gold-format.md, Claims; words: ``rules/claims.yaml``).
 
 The kind word that ends last before the amount in its clause decides: a change (增长,
 上涨, 回升 …; 下降, 调减 … make it negative), a share (占比, 比重, 贡献率 …), a comparison

@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on when stderr is a terminal and "
                         "there are more than a few documents)")
+    parser.add_argument("--input-format", choices=("text", "html", "markdown"), default=None,
+                        help="how a document on standard input is read (default: text; files go by "
+                             "extension: .html/.htm, .md; a JSON line by its key: text, html, markdown)")
     parser.add_argument("--scope", metavar="ID",
                         help="the place every input is about, a knowledge-base id (adm:230600), for pages whose "
                         "place is implied by their source; a JSONL line's own \"scope\" field wins")
@@ -390,7 +393,7 @@ def run(args: argparse.Namespace, input_count: int) -> int:
                                            file=sys.stderr, desc="pipeline", dynamic_ncols=True))
         if workers == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
-        sources = iter_sources(args.inputs, skip=done)
+        sources = iter_sources(args.inputs, skip=done, stdin_format=args.input_format)
         if args.scope is not None:
             sources = (source if source.scope else replace(source, scope=args.scope) for source in sources)
         keep = bool(args.html)

@@ -79,7 +79,7 @@ def annotate_quantities(doc: Document) -> None:
             found.extend((index, sentence.start, m) for m in find_quantities(sentence.text))
         except (RecursionError, ValueError, ArithmeticError) as exc:
             doc.errors.append(f"quantities: sentence {index}: {type(exc).__name__}: {exc}")
-    page_yuan = page_yuan_currency(doc.text, [m for _, _, m in found])
+    page_yuan = page_yuan_currency(doc._written or doc.text, [m for _, _, m in found])
     quantities = []
     for index, offset, match in found:
         try:
