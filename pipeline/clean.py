@@ -39,6 +39,7 @@ class HeadingRules(RuleEntry):
     markdown: str
     bracket_label: str
     max_title_chars: int
+    max_headline_chars: int
     sentence_final: str
     title_final: str
 
@@ -47,6 +48,8 @@ class JoinRules(RuleEntry):
     min_cut_chars: int
     dangling_final: str
     continuation_initial: str
+    clause_marks: str
+    date_start: str
 
 
 class DuplicateRules(RuleEntry):
@@ -62,6 +65,11 @@ class CaptionRules(RuleEntry):
     credit_only: str
 
 
+class ClosingRules(RuleEntry):
+    signature: str
+    date_line: str
+
+
 @dataclass(frozen=True)
 class CleanRules:
     boilerplate: tuple[tuple[BoilerplateRule, regex.Pattern], ...]
@@ -72,6 +80,8 @@ class CleanRules:
     duplicates: DuplicateRules
     captions: CaptionRules
     credit_only_re: regex.Pattern
+    signature_re: regex.Pattern
+    date_line_re: regex.Pattern
 
 
 @functools.cache
@@ -79,6 +89,7 @@ def clean_rules() -> CleanRules:
     rules = load_entries("clean.yaml", "boilerplate", BoilerplateRule)
     headings = load_section("clean.yaml", "headings", HeadingRules)
     captions = load_section("clean.yaml", "captions", CaptionRules)
+    closing = load_section("clean.yaml", "closing", ClosingRules)
     return CleanRules(
         boilerplate=tuple((r, regex.compile(r.pattern)) for r in rules),
         headings=headings,
@@ -88,6 +99,8 @@ def clean_rules() -> CleanRules:
         duplicates=load_section("clean.yaml", "duplicates", DuplicateRules),
         captions=captions,
         credit_only_re=regex.compile(captions.credit_only),
+        signature_re=regex.compile(closing.signature),
+        date_line_re=regex.compile(closing.date_line),
     )
 
 
@@ -108,6 +121,8 @@ class Para:
     kind: Literal["body", "heading", "title", "dropped"] = "body"
     level: int = 0
     dropped_reason: str | None = None
+    after_dateline: bool = False  # a dateline was cut off its start: an article begins here
+    cell: bool = False  # a table cell of a web page: stands alone
 
     @property
     def raw_start(self) -> int:
@@ -149,12 +164,25 @@ def split_paragraphs(raw: str) -> list[Para]:
     return paras
 
 
-def clean(raw: str) -> Cleaned:
+def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
+    """Clean ``raw``; ``marked`` are (start, end, reason, detail) ranges that the page's
+    markup says are not article text (captions, pipeline/markup.py): their paragraphs go."""
     rules = clean_rules()
     result = Cleaned(split_paragraphs(raw))
+    marks = iter(sorted(marked))
+    mark = next(marks, None)
     for para in result.paragraphs:
+        while mark is not None and mark[1] <= para.raw_start:
+            mark = next(marks, None)
+        inside = mark is not None and mark[0] <= para.raw_start and para.raw_end <= mark[1]
+        if inside and mark[2] != "table_cell":
+            _drop(result, para, mark[2], mark[3])
+            continue
         _classify(para, rules, result)
+        if inside and para.kind != "dropped":
+            para.cell, para.kind = True, "body"
     _drop_gallery_captions(result, rules)
+    _drop_closing_signature(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
     _drop_duplicate_paragraphs(result, rules)
     result.paragraphs = [p for p in result.paragraphs if p.kind != "dropped"]
@@ -168,6 +196,8 @@ def _drop(result: Cleaned, para: Para, reason: str, detail: str | None = None) -
                                   detail=detail, pieces=list(para.pieces) if len(para.pieces) > 1 else None))
     if reason == "byline":
         result.bylines.append(para.text)
+    elif reason == "dateline":
+        result.datelines.append(para.text)
 
 
 def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
@@ -197,6 +227,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
                                       raw_end=cut_start + len(cut), detail=rule.name))
         if rule.reason == "dateline":
             result.datelines.append(match.group().strip(_STRIP))
+            para.after_dateline = rule.scope == "prefix"
         if rule.scope == "prefix":
             para.text = para.text[match.end():].lstrip(_STRIP)
             para.pieces = [(end - len(para.text), end)]
@@ -209,13 +240,33 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
     if rules.bracket_re.match(para.text):
         para.kind = "heading"
         para.level = 7
-    elif len(para.text) <= rules.headings.max_title_chars and not _ends_sentence(para.text, rules):
+    elif not _ends_sentence(para.text, rules) and (
+            len(para.text) <= rules.headings.max_title_chars
+            or len(para.text) <= rules.headings.max_headline_chars
+            and not any(c in rules.joins.clause_marks for c in para.text)):
         para.kind = "title"  # or a paragraph cut by a column break: decided when joining
 
 
 def _ends_sentence(text: str, rules: CleanRules) -> bool:
     core = text.rstrip(_CLOSERS)
     return bool(core) and core[-1] in rules.headings.sentence_final
+
+
+def _drop_closing_signature(result: Cleaned, rules: CleanRules) -> None:
+    """The author's name alone on the last line, or right above a closing date line."""
+    kept = [p for p in result.paragraphs if p.kind != "dropped"]
+    if len(kept) < 3:
+        return
+    last = kept[-1]
+    date = last if rules.date_line_re.match(last.text) else None
+    name = kept[-2] if date else last
+    before = kept[kept.index(name) - 1]
+    if not (rules.signature_re.match(name.text) and name.kind == "title" and before.kind == "body"
+            and _ends_sentence(before.text, rules)):
+        return
+    _drop(result, name, "signature", "author's name closing the article")
+    if date:
+        _drop(result, date, "dateline", "date closing the article")
 
 
 def _drop_gallery_captions(result: Cleaned, rules: CleanRules) -> None:
@@ -251,12 +302,12 @@ def _join(paras: list[Para], rules: CleanRules) -> list[Para]:
     i = 0
     while i < len(paras):
         para = paras[i]
-        if para.kind in ("body", "title"):
+        if para.kind in ("body", "title") and not para.cell:
             while True:
                 j = i + 1
                 while j < len(paras) and paras[j].kind in ("dropped", "heading"):
                     j += 1
-                if j >= len(paras) or paras[j].kind not in ("body", "title"):
+                if j >= len(paras) or paras[j].kind not in ("body", "title") or paras[j].cell:
                     break
                 interposed = j > i + 1
                 if not _is_cut(para, paras[j], interposed, rules):
@@ -280,6 +331,8 @@ _PUNCTUATION = regex.compile(r"\p{P}")
 
 def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> bool:
     text, nxt = left.text, right.text
+    if right.after_dateline:  # a dateline opens an article: nothing above is its first half
+        return False
     if _ends_sentence(text, rules) or text.rstrip(_CLOSERS) != text and left.kind == "title":
         return False
     if text[-1] in rules.headings.title_final:
@@ -298,8 +351,17 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     )
     if evidence:
         return True
+    # Length alone is weak evidence: it joins running text (a clause mark in it) to a
+    # paragraph that does not start like an article (a date: 3月5日，…).
     long_enough = len(text) >= rules.joins.min_cut_chars
-    return long_enough and not interposed and right.kind == "body"
+    return (long_enough and not interposed and right.kind == "body"
+            and any(c in rules.joins.clause_marks for c in text)
+            and not _date_start(rules.joins.date_start).match(nxt))
+
+
+@functools.cache
+def _date_start(pattern: str) -> regex.Pattern:
+    return regex.compile(pattern)
 
 
 _NOT_CONTENT = regex.compile(r"[\p{P}\p{Z}\p{S}\s]+")
@@ -495,5 +557,6 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
 
 
 def load_rules() -> None:
-    clean_rules()
+    rules = clean_rules()
+    _date_start(rules.joins.date_start)
     _needs_normalising()

@@ -11,7 +11,7 @@ import bisect
 import functools
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
 SCHEMA_VERSION = "1"
 
@@ -112,6 +112,7 @@ class Claim(Model):
     sentence: int
     subject: str
     subject_id: str | None = None
+    subject_rule: str | None = Field(None, description="the rule that chose the subject (pipeline/subjects.py)")
     indicator: str
     quantity: str
     quantity_index: int
@@ -128,7 +129,10 @@ class Claim(Model):
 class Metadata(Model):
     datelines: list[str] = []
     date: str | None = Field(None, description="publication date when the text makes it certain")
+    date_origin: str | None = Field(None, description="where date came from, e.g. 'front matter', 'html meta'")
     bylines: list[str] = []
+    title: str | None = Field(None, description="the page's title from its markup (HTML title/meta, front matter)")
+    tags: list[str] = Field([], description="keywords from the markup (front matter tags, HTML keywords)")
 
 
 class Document(Model):
@@ -138,6 +142,8 @@ class Document(Model):
     encoding: str | None = None
     text: str = ""
     metadata: Metadata = Metadata()
+    scope: str | None = Field(None, description="the place the page is about (a knowledge-base id): given by the "
+                              "caller, else named by the page itself (大庆市统计局…, a title)")
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
@@ -148,6 +154,9 @@ class Document(Model):
     segments: list[Segment] = []
     errors: list[str] = []
     warnings: list[str] = Field([], description="what was repaired and kept, e.g. lone surrogates read as U+FFFD")
+    # While the stages run on the simplified view of a traditional text (pipeline/script.py):
+    # the cleaned text as written, for what depends on the script itself (a page's currency).
+    _written: str | None = PrivateAttr(None)
 
     def raw_offset(self, offset: int) -> int:
         """The offset in the decoded input of cleaned-text ``offset``."""

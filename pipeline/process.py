@@ -10,11 +10,12 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claims, entities, quantities, segment, sentences
+from . import claim_kinds, claims, entities, markup, quantities, script, segment, sentences, subjects
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, replace_surrogates, too_long
+from .subjects import known_scope
 from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
@@ -31,7 +32,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    for module in (clean_module, sentences, quantities, entities, claims):
+    for module in (clean_module, markup, sentences, quantities, entities, claims, claim_kinds, subjects):
         module.load_rules()
 
 
@@ -51,26 +52,106 @@ def start_up() -> None:
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
-def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
-    """Run the whole pipeline on one text; never raises for bad content."""
-    doc = Document(id=doc_id or "doc", source=source)
+def process(text: str, doc_id: str | None = None, source: str | None = None, scope: str | None = None,
+            input_format: str = "text") -> Document:
+    """Run the whole pipeline on one text; never raises for bad content.
+
+    ``scope``: the place the page is about, a knowledge-base id (``adm:230600``), for pages
+    whose place is implied by their source (a city statistics bureau's 全市…); an unknown
+    id is a usage error (ValueError), not a content error.
+
+    A web page or markdown text (``input_format`` html, markdown) is first reduced to its
+    visible text (pipeline/markup.py), which is then the raw text every offset points into.
+    Every stage reads the simplified view of the text (pipeline/script.py); the record
+    gives the text as written."""
+    doc = Document(id=doc_id or "doc", source=source, scope=subjects.known_scope(scope))
     text, replaced = replace_surrogates(text)  # as reading does: a record must be writable as UTF-8
     if replaced:
         doc.warnings.append(f"read: {replaced} lone surrogate(s) in the text replaced by U+FFFD")
     if len(text) > MAX_DOCUMENT_CHARS:
         doc.errors.append(f"read: {too_long(len(text), MAX_DOCUMENT_CHARS)}")
         return doc
+    marked: list = []
+    if input_format in ("html", "markdown"):
+        try:
+            page = markup.extract(text, input_format)
+        except Exception as exc:  # noqa: BLE001
+            doc.errors.append(f"markup: {type(exc).__name__}: {exc}")
+            return doc
+        text, marked = page.text, page.drops
+    view = script.simplified_view(text)
     try:
-        build_document(doc, text)
+        build_document(doc, view, marked)
     except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on
         doc.errors.append(f"clean: {type(exc).__name__}: {exc}")
         return doc
+    if input_format in ("html", "markdown"):
+        doc.metadata.title, doc.metadata.tags = page.title, page.tags
+        if page.date and doc.metadata.date is None:
+            doc.metadata.date, doc.metadata.date_origin = page.date, page.date_origin
+    if view is not text:
+        doc._written = _as_written(doc, text)
     for name, stage in STAGES:
         try:
             stage(doc)
         except Exception as exc:  # noqa: BLE001
             doc.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+    if view is not text:
+        try:
+            _restore(doc, view, text)
+        except Exception as exc:  # noqa: BLE001
+            doc.errors.append(f"script: {type(exc).__name__}: {exc}")
     return doc
+
+
+def _as_written(doc: Document, raw: str) -> str:
+    """The cleaned text with each segment's characters taken from ``raw`` as written."""
+    chars = list(doc.text)
+    for seg in doc.segments:
+        chars[seg.start:seg.start + seg.length] = raw[seg.raw_start:seg.raw_start + seg.length]
+    return "".join(chars)
+
+
+def _restore(doc: Document, view: str, raw: str) -> None:
+    """Every text of ``doc`` as written: the stages ran on the simplified view, whose offsets
+    are those of the text (one character for one). Texts found by offset (sentences,
+    quantities, mentions, drops) are sliced; strings a stage built from the view (a claim's
+    subject, an entity's name) are looked up where they stand in the view; a name that is
+    not in the text (from the knowledge base) stays as the knowledge base writes it."""
+    written, clean_view = doc._written or doc.text, doc.text
+    restore = script.restore
+    doc.text = written
+    titles = {}
+    for sentence in doc.sentences:
+        text = written[sentence.start:sentence.end]
+        if sentence.heading:
+            titles[sentence.text] = text
+        sentence.text = text
+    for section in doc.sections:
+        section.title = titles.get(section.title) or restore(section.title, clean_view, written)
+    for sentence in doc.sentences:
+        sentence.section_path = [titles.get(t) or restore(t, clean_view, written) for t in sentence.section_path]
+    for dropped in doc.dropped:
+        dropped.text = restore(dropped.text, view[dropped.raw_start:dropped.raw_end], raw[dropped.raw_start:dropped.raw_end])
+    meta = doc.metadata
+    meta.datelines = [restore(t, view, raw) for t in meta.datelines]
+    meta.bylines = [restore(t, view, raw) for t in meta.bylines]
+    for quantity in doc.quantities:
+        quantity.text = written[quantity.start:quantity.end]
+    for entity in doc.entities:
+        first = entity.mentions[0].start if entity.mentions else 0
+        for mention in entity.mentions:
+            mention.text = written[mention.start:mention.end]
+        entity.name = restore(entity.name, clean_view, written, first)
+    back = script.back_table(clean_view, written) if doc.claims else {}
+    for claim in doc.claims:
+        if not 0 <= claim.sentence < len(doc.sentences):
+            continue
+        near = doc.sentences[claim.sentence].start  # a subject may stand in an earlier sentence
+        claim.subject = restore(claim.subject, clean_view, written, near)
+        claim.indicator = restore(claim.indicator, clean_view, written, near, back)
+        claim.quantity = restore(claim.quantity, clean_view, written, near)
+    doc._written = None
 
 
 def process_source(source: Source) -> Document:
@@ -78,7 +159,12 @@ def process_source(source: Source) -> Document:
     if source.error is not None:
         return Document(id=source.id, source=source.name, errors=[f"{source.stage}: {source.error}"], warnings=notes)
     assert source.text is not None
-    doc = process(source.text, doc_id=source.id, source=source.name)
+    try:
+        scope = known_scope(source.scope)
+    except ValueError as exc:  # a JSONL line's unknown scope: that line's error record
+        return Document(id=source.id, source=source.name, errors=[f"read: {source.name}: {exc}"], warnings=notes)
+    doc = process(source.text, doc_id=source.id, source=source.name, scope=scope,
+                  input_format=source.format)
     doc.encoding = source.encoding
     if notes:
         doc.warnings[:0] = notes
@@ -91,9 +177,9 @@ def process_files(paths: Iterable[str | Path]) -> Iterator[Document]:
         yield process_source(source)
 
 
-def build_document(doc: Document, raw: str) -> None:
+def build_document(doc: Document, raw: str, marked: list = ()) -> None:
     """Clean ``raw`` and split it into sentences, filling text, sections and offsets."""
-    cleaned = clean(raw)
+    cleaned = clean(raw, marked)
     doc.dropped = cleaned.dropped
     doc.metadata = Metadata(datelines=cleaned.datelines, bylines=cleaned.bylines)
     min_repeat = clean_rules().duplicates.min_sentence_chars

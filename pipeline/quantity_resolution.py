@@ -78,7 +78,7 @@ def annotate_quantities(doc: Document) -> None:
     for index, sentence in enumerate(doc.sentences):
         matches = isolated(doc, "quantities", f"sentence {index}", find_quantities, sentence.text, default=())
         found.extend((index, sentence.start, m) for m in matches)
-    page_yuan = page_yuan_currency(doc.text, [m for _, _, m in found])
+    page_yuan = page_yuan_currency(doc._written or doc.text, [m for _, _, m in found])
     quantities = []
     for index, offset, match in found:
         try:

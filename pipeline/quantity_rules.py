@@ -318,32 +318,10 @@ def tables() -> Tables:
 
 def load_rules() -> None:
     tables()
-    _traditional()
+    from .script import load
+    load()
 
 
 # ---------------------------------------------------------------------------- traditional characters
-
-
-@functools.cache
-def _traditional() -> tuple[re.Pattern, dict[int, int]]:
-    """Traditional characters with a one-character simplified form, from OpenCC (t2s)."""
-    import opencc
-
-    chars = [chr(c) for c in range(0x3400, 0xA000)]
-    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):  # the dictionary joined or split a line: use none of it
-        return re.compile("(?!)"), {}
-    table = {ord(t): ord(s) for t, s in zip(chars, converted) if len(s) == 1 and s != t}
-    return re.compile("[" + "".join(map(chr, table)) + "]"), table
-
-
-def simplified_view(text: str) -> str:
-    """``text`` with traditional characters folded to simplified ones, one for one."""
-    pattern, table = _traditional()
-    return text.translate(table) if pattern.search(text) else text
-
-
-def traditional_share(text: str) -> float:
-    """The share of ``text``'s characters that are traditional forms."""
-    pattern, _ = _traditional()
-    return len(pattern.findall(text)) / len(text) if text else 0.0
+# One view for every stage: pipeline/script.py (OpenCC t2s, one character for one).
+from .script import simplified_view, traditional_share  # noqa: E402,F401 (re-exported)

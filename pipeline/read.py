@@ -31,7 +31,9 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-TEXT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
+# How a file's text is read (pipeline/markup.py): by its extension; anything else is text.
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 LEGACY_ENCODINGS = ("gb18030", "big5")
 _BOMS = (
@@ -156,6 +158,13 @@ class Source:
     # What reading repaired (lone surrogates replaced, an id renamed): the record's warnings.
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
+    format: str = "text"  # text, html or markdown: how the pipeline reads ``text``
+    scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
+
+
+def format_of(path: Path | str) -> str:
+    """The input format of a file: html or markdown by extension, otherwise text."""
+    return FORMATS.get(Path(path).suffix.lower(), "text")
 
 
 _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
@@ -203,7 +212,7 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
         text, encoding = decode(data)
     except ReadError as exc:
         return Source(doc_id, name, error=f"{name}: {exc}")
-    return Source(doc_id, name, text=text, encoding=encoding)
+    return Source(doc_id, name, text=text, encoding=encoding, format=format_of(path))
 
 
 def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
@@ -231,10 +240,17 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
             yield Source(where, where, error=f"{where}: not valid JSON ({exc.msg})")
             continue
         doc_id, warnings = _jsonl_id(record.get("id") if isinstance(record, dict) else None, where)
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield Source(doc_id, where, error=f"{where}: expected an object with a string 'text'", warnings=warnings)
+        # "html" or "markdown" instead of "text": a page to extract (pipeline/markup.py).
+        key = next((k for k in ("text", "html", "markdown") if isinstance(record, dict) and k in record), "text")
+        if not isinstance(record, dict) or not isinstance(record.get(key), str):
+            yield Source(doc_id, where, error=f"{where}: expected an object with a string 'text' "
+                                              f"(or 'html', 'markdown')", warnings=warnings)
             continue
-        text, replaced = replace_surrogates(record["text"])
+        scope = record.get("scope")
+        if scope is not None and not isinstance(scope, str):
+            yield Source(doc_id, where, error=f"{where}: 'scope' must be a knowledge-base id string", warnings=warnings)
+            continue
+        text, replaced = replace_surrogates(record[key])
         if replaced:
             warnings += (f"{where}: {replaced} lone surrogate(s) in the text replaced by U+FFFD",)
         try:
@@ -242,7 +258,8 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
-        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings)
+        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, format=key,
+                     scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:
@@ -285,7 +302,7 @@ def find_inputs(inputs: list[str]) -> list[Input]:
                 p for p in path.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES and not p.is_dir()
             )
             if not found:
-                raise InputError(f"{item}: folder holds no .txt, .md or .jsonl files")
+                raise InputError(f"{item}: folder holds no .txt, .md, .html or .jsonl files")
             resolved.extend(_input(p, path) for p in found)
         elif path.exists() or os.path.lexists(path):
             resolved.append(_input(path, None))
@@ -371,13 +388,15 @@ class _UniqueIds:
         return source
 
 
-def iter_sources(inputs: list[str], skip: Container[str] = frozenset()) -> Iterator[Source]:
+def iter_sources(inputs: list[str], skip: Container[str] = frozenset(),
+                 stdin_format: str | None = None) -> Iterator[Source]:
     """Every document named by the CLI inputs, one Source each, read lazily (streaming).
 
     Ids are unique within the run (``file_ids``; a JSONL id or any id met again gets
     ``#2``, ``#3`` … with a warning in its record), and the same inputs give the same ids.
     Documents whose id is in ``skip`` (done by an earlier run) are left out; a file among
-    them is not even read."""
+    them is not even read. ``stdin_format`` (text, html, markdown) says how a document on
+    standard input is read (JSON lines say it per line)."""
     entries = find_inputs(inputs)
     ids = file_ids(entries)
     unique = _UniqueIds()
@@ -390,6 +409,8 @@ def iter_sources(inputs: list[str], skip: Container[str] = frozenset()) -> Itera
             yield replace(source, warnings=placeholder.warnings + source.warnings)
             continue
         for source in _sources(entry.kind, entry.path):
+            if stdin_format and entry.kind == "stdin" and source.name == "<stdin>":
+                source = replace(source, format=stdin_format)
             source = unique.claim(source)
             if source.id not in skip:
                 yield source
