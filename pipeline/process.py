@@ -132,7 +132,8 @@ def _restore(doc: Document, view: str, raw: str) -> None:
     for sentence in doc.sentences:
         sentence.section_path = [titles.get(t) or restore(t, clean_view, written) for t in sentence.section_path]
     for dropped in doc.dropped:
-        dropped.text = restore(dropped.text, view[dropped.raw_start:dropped.raw_end], raw[dropped.raw_start:dropped.raw_end])
+        # (provenance: a drop is exactly its raw slice, or the concatenation of its pieces)
+        dropped.text = "".join(raw[a:b] for a, b in dropped.pieces or [(dropped.raw_start, dropped.raw_end)])
     meta = doc.metadata
     meta.datelines = [restore(t, view, raw) for t in meta.datelines]
     meta.bylines = [restore(t, view, raw) for t in meta.bylines]

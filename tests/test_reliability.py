@@ -132,7 +132,6 @@ def pages(draw) -> str:
     return "".join(b + s for b, s in zip(blocks, separators))
 
 
-@pytest.mark.xfail(reason="after the merge of the traditional view (main a180a8c): dropped text is the simplified view, not the raw text")
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages())
 def test_hostile_pages(raw):
@@ -140,7 +139,6 @@ def test_hostile_pages(raw):
     check_record(doc, raw)
 
 
-@pytest.mark.xfail(reason="after the merge of the traditional view (main a180a8c): dropped text is the simplified view, not the raw text")
 @settings(max_examples=40, deadline=None)
 @given(pages())
 def test_hostile_pages_as_json_lines(raw):
