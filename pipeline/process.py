@@ -10,7 +10,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claims, entities, quantities, segment, sentences
+from . import claims, entities, quantities, segment, sentences, times
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
@@ -24,6 +24,7 @@ Stage = Callable[[Document], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("quantities", quantities.annotate_quantities),
     ("entities", entities.annotate_entities),
+    ("times", times.annotate_times),
     ("claims", claims.annotate_claims),
 )
 
@@ -31,7 +32,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    for module in (clean_module, sentences, quantities, entities, claims):
+    for module in (clean_module, sentences, quantities, entities, times, claims):
         module.load_rules()
 
 
@@ -51,20 +52,39 @@ def start_up() -> None:
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
-def process(text: str, doc_id: str | None = None, source: str | None = None) -> Document:
-    """Run the whole pipeline on one text; never raises for bad content."""
+def process(text: str, doc_id: str | None = None, source: str | None = None, date: str | None = None) -> Document:
+    """Run the whole pipeline on one text; never raises for bad content.
+
+    ``date``: the publication date, YYYY-MM-DD, when the caller knows it (今年/去年 resolve
+    against it); a value that is not a date raises ValueError (a usage error, not content)."""
+    given = times.parse_date(date) if date is not None else None
     doc = Document(id=doc_id or "doc", source=source)
     try:
         build_document(doc, text)
     except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on
         doc.errors.append(f"clean: {type(exc).__name__}: {exc}")
         return doc
+    try:
+        _publication_date(doc, text, given)
+    except Exception as exc:  # noqa: BLE001
+        doc.errors.append(f"times: {type(exc).__name__}: {exc}")
     for name, stage in STAGES:
         try:
             stage(doc)
         except Exception as exc:  # noqa: BLE001
             doc.errors.append(f"{name}: {type(exc).__name__}: {exc}")
     return doc
+
+
+def _publication_date(doc: Document, raw: str, given) -> None:
+    """metadata.date and date_origin: the caller's date, else the page's visible one (a
+    date that reading found in markup, with its own origin, is kept when neither gives one)."""
+    if given is not None:
+        doc.metadata.date, doc.metadata.date_origin = given.isoformat(), "caller"
+        return
+    found = times.date_in_text(raw, doc.metadata.datelines)
+    if found is not None:
+        doc.metadata.date, doc.metadata.date_origin = found[0].isoformat(), found[1]
 
 
 def process_source(source: Source) -> Document:
