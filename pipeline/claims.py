@@ -71,6 +71,7 @@ class ClaimRules(RuleEntry):
     framing_period: str
     framing_lookahead: int
     framing_summary: str
+    reached_words: list[str]
     time_base_words: list[str]
     range_to_words: list[str]
     not_subject_after: list[str]
@@ -114,6 +115,7 @@ class _Compiled:
     leading: regex.Pattern
     subject_openers: regex.Pattern
     framing: regex.Pattern
+    reached: regex.Pattern  # a level reached at the end of a framed span, right before its amount
     period: regex.Pattern
     summary: regex.Pattern
     specification: regex.Pattern
@@ -150,6 +152,7 @@ def _compiled() -> _Compiled:
         leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         framing=regex.compile(rules.framing_lead),
+        reached=regex.compile(f"(?:{alternation(rules.reached_words)})(?:了)?$"),
         period=regex.compile(rules.framing_period),
         summary=regex.compile(rules.framing_summary),
         specification=regex.compile(rules.not_claims.specification_before),
@@ -458,8 +461,12 @@ class _Context:
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
+        """The time a sentence gives the sentences after it in its paragraph: none when its
+        years are the two ends of a from–to pair (从2020年的A提升到2025年的B dates A and B only)."""
         if index not in self._times:
-            self._times[index] = find_time(self.times.get(index, ()), self.doc.sentences[index].text)
+            expressions = self.times.get(index, ())
+            pair = any(e.after_from for e in expressions)
+            self._times[index] = None if pair else find_time(expressions, self.doc.sentences[index].text)
         return self._times[index]
 
     def clauses(self, index: int) -> _Clauses:
@@ -516,6 +523,14 @@ class _Context:
                 if value:
                     sums_up = c.summary.search(sentence.text, 0, lead.start()) is not None
                     leads.setdefault(sentence.section, {})[sentence.paragraph] = (value, sums_up)
+        # The page's lead paragraph frames its section by the time its first sentence
+        # states (天齐锂业发布了2018年的三季报，… → the figures after it are of that quarter).
+        first = next((i for i, s in enumerate(self.doc.sentences) if not s.heading), None)
+        if first is not None:
+            lead_sentence = self.doc.sentences[first]
+            value = self.time_of(first)
+            if value and lead_sentence.paragraph not in leads.get(lead_sentence.section, {}):
+                leads.setdefault(lead_sentence.section, {})[lead_sentence.paragraph] = (value, False)
         return {section: [(p, t, s) for p, (t, s) in sorted(found.items())] for section, found in leads.items()}
 
 
@@ -593,10 +608,10 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
     carried_time = ctx.paragraph_time(index)
     if carried_time:
         earlier = next((ctx.times.get(i, ()) for i in ctx._earlier_in_paragraph(index) if ctx.time_of(i)), ())
-        return _flow_keeps_year(carried_time, earlier, clause_before)
+        return _reached_at_end(_flow_keeps_year(carried_time, earlier, clause_before), clause_before)
     framed = _framing_time(ctx, sentence)
     if framed:
-        return framed
+        return _reached_at_end(framed, clause_before)
     section = sentence.section
     while section is not None:
         heading = ctx.headings.get(section)
@@ -605,6 +620,14 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             return time
         section = doc.sections[section].parent
     return None
+
+
+def _reached_at_end(time: str, clause_before: str) -> str:
+    """A level reached (突破9500公里, 达到23562亿元, 增至46个) in a sentence that a span of
+    years frames (“十四五”时期 …) is the level at the span's end: the last year."""
+    if len(time) == 9 and time[4] == "/" and _compiled().reached.search(clause_before):
+        return time[5:]
+    return time
 
 
 def _flow_keeps_year(time: str, expressions, clause_before: str) -> str:

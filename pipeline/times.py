@@ -105,7 +105,7 @@ def _compiled() -> _Compiled:
         rules=rules,
         search=regex.compile("|".join(parts)),
         year_list=regex.compile(_expand(rules.year_list, m)),
-        base_is_after=regex.compile(rules.base_is_after),
+        base_is_after=regex.compile(rules.base_is_after),  # matched at an expression's end
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p) for p in rules.publication_year),
         publication_dates=tuple((regex.compile(_expand(p.pattern, m)), p) for p in rules.publication_dates),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
