@@ -71,7 +71,6 @@ class ClaimRules(RuleEntry):
     framing_period: str
     framing_lookahead: int
     framing_summary: str
-    reached_words: list[str]
     time_base_words: list[str]
     range_to_words: list[str]
     not_subject_after: list[str]
@@ -115,7 +114,6 @@ class _Compiled:
     leading: regex.Pattern
     subject_openers: regex.Pattern
     framing: regex.Pattern
-    reached: regex.Pattern  # a level reached at the end of a framed span, right before its amount
     period: regex.Pattern
     summary: regex.Pattern
     specification: regex.Pattern
@@ -152,7 +150,6 @@ def _compiled() -> _Compiled:
         leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         framing=regex.compile(rules.framing_lead),
-        reached=regex.compile(f"(?:{alternation(rules.reached_words)})(?:了)?$"),
         period=regex.compile(rules.framing_period),
         summary=regex.compile(rules.framing_summary),
         specification=regex.compile(rules.not_claims.specification_before),
@@ -523,13 +520,15 @@ class _Context:
                 if value:
                     sums_up = c.summary.search(sentence.text, 0, lead.start()) is not None
                     leads.setdefault(sentence.section, {})[sentence.paragraph] = (value, sums_up)
-        # The page's lead paragraph frames its section by the time its first sentence
+        # The page's lead paragraph frames its section by the period its first sentence
         # states (天齐锂业发布了2018年的三季报，… → the figures after it are of that quarter).
         first = next((i for i, s in enumerate(self.doc.sentences) if not s.heading), None)
         if first is not None:
             lead_sentence = self.doc.sentences[first]
             value = self.time_of(first)
-            if value and lead_sentence.paragraph not in leads.get(lead_sentence.section, {}):
+            # only a period within a year (一季度, 上半年, 1-7月): a page about a reporting
+            # period; a lead's year alone dates only its own paragraph
+            if value and len(value) == 15 and lead_sentence.paragraph not in leads.get(lead_sentence.section, {}):
                 leads.setdefault(lead_sentence.section, {})[lead_sentence.paragraph] = (value, False)
         return {section: [(p, t, s) for p, (t, s) in sorted(found.items())] for section, found in leads.items()}
 
@@ -608,10 +607,10 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
     carried_time = ctx.paragraph_time(index)
     if carried_time:
         earlier = next((ctx.times.get(i, ()) for i in ctx._earlier_in_paragraph(index) if ctx.time_of(i)), ())
-        return _reached_at_end(_flow_keeps_year(carried_time, earlier, clause_before), clause_before)
+        return _flow_keeps_year(carried_time, earlier, clause_before)
     framed = _framing_time(ctx, sentence)
     if framed:
-        return _reached_at_end(framed, clause_before)
+        return framed
     section = sentence.section
     while section is not None:
         heading = ctx.headings.get(section)
@@ -620,14 +619,6 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             return time
         section = doc.sections[section].parent
     return None
-
-
-def _reached_at_end(time: str, clause_before: str) -> str:
-    """A level reached (突破9500公里, 达到23562亿元, 增至46个) in a sentence that a span of
-    years frames (“十四五”时期 …) is the level at the span's end: the last year."""
-    if len(time) == 9 and time[4] == "/" and _compiled().reached.search(clause_before):
-        return time[5:]
-    return time
 
 
 def _flow_keeps_year(time: str, expressions, clause_before: str) -> str:

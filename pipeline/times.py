@@ -35,6 +35,7 @@ class TimeRule(RuleEntry):
     kind: Kind
     value: str | None = None
     year_end: bool = False
+    context_only: bool = False
 
 
 class YearPhrase(RuleEntry):
@@ -327,7 +328,7 @@ def annotate_times(doc: Document) -> None:
             context, against = None, None
             if needs_year:
                 context, against = _context_year(sentence_year, paragraph_year, sentence.section, heading_year,
-                                                 parents, lead_year, ref)
+                                                 parents, lead_year, ref, f.rule.context_only)
             value = _value(f, context, ref)
             if value is None:
                 against = None
@@ -348,7 +349,7 @@ def annotate_times(doc: Document) -> None:
     doc.times = records(TimeExpression, rows)
 
 
-def _context_year(sentence_year, paragraph_year, section, heading_year, parents, lead_year, ref):
+def _context_year(sentence_year, paragraph_year, section, heading_year, parents, lead_year, ref, context_only):
     if sentence_year is not None:
         return sentence_year, "sentence"
     if paragraph_year is not None:
@@ -359,7 +360,7 @@ def _context_year(sentence_year, paragraph_year, section, heading_year, parents,
         section = parents.get(section)
     if lead_year is not None:
         return lead_year, "lead"
-    if ref.publication_year is not None:
+    if ref.publication_year is not None and not context_only:
         return ref.publication_year, "publication"
     return None, None
 
