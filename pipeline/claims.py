@@ -269,16 +269,20 @@ class _Clauses:
 
 
 def find_time(expressions: tuple[_TimeExpression, ...], text: str, before: int | None = None,
-              until: int | None = None) -> str | None:
+              until: int | None = None, clause_start: int | None = None) -> str | None:
     """The time a sentence states: the last expression with a value (before offset ``before``
     when given, so that each amount takes its own date), skipping comparison bases
-    (较2020年, 比上年) and datelines. ``until`` reads only up to the end of the clause."""
+    (较2020年, 比上年) and datelines. ``until`` reads only up to the end of the clause; the
+    two ends of a from–to pair (从2020年的A提升到2025年的B) date only their own clause,
+    which starts at ``clause_start``."""
     to_words = _compiled().rules.range_to_words
     found = None
     for e in expressions:
         if (before is not None and e.start >= before) or (until is not None and e.end > until):
             break
         if e.kind in ("base", "dateline") or not e.value:
+            continue
+        if e.pair and clause_start is not None and e.end <= clause_start:
             continue
         if before is not None and e.after_from and any(w in text[e.end : before] for w in to_words):
             continue  # 从2020年的负增长回升至4%—6%: 2020 dates the start, not the amount
@@ -293,17 +297,32 @@ class _TimeExpression(NamedTuple):
     kind: str
     after_from: bool  # 从2020年…: the start of a from–to span
     year_end: bool
+    pair: bool  # an end of a from–to pair: 从2020年的A提升到2025年的B
 
 
 def _sentence_times(doc: Document) -> dict[int, tuple[_TimeExpression, ...]]:
     by_sentence: dict[int, list[_TimeExpression]] = {}
+    to_words = _compiled().rules.range_to_words
+    opened: dict[int, int] = {}  # sentence → end of its last 从-expression
     for t in doc.times:
         sentence = doc.sentences[t.sentence]
         start = t.start - sentence.start
+        after_from = sentence.text[max(0, start - 1) : start] == "从"
+        since = opened.get(t.sentence)
+        pair = after_from or (since is not None and any(w in sentence.text[since:start] for w in to_words))
+        if after_from:
+            opened[t.sentence] = t.end - sentence.start
+        elif pair:
+            del opened[t.sentence]  # the pair is closed: later expressions are not its ends
         by_sentence.setdefault(t.sentence, []).append(_TimeExpression(
-            start, t.end - sentence.start, t.value, t.kind,
-            sentence.text[max(0, start - 1) : start] == "从", t.year_end))
+            start, t.end - sentence.start, t.value, t.kind, after_from, t.year_end, pair))
     return {k: tuple(v) for k, v in by_sentence.items()}
+
+
+def _endpoints_compared(expressions, text: str) -> bool:
+    """2020年到2025年，工业投资占比从17.9%提升到35.5%: a range whose ends the sentence compares."""
+    return any(e.kind == "range" and "从" in text[e.end :] for e in expressions
+               if any(w in text[e.start : e.end] for w in ("到", "至")))
 
 
 def _side_of_range(time: str, clause_before: str) -> str:
@@ -462,7 +481,8 @@ class _Context:
         years are the two ends of a from–to pair (从2020年的A提升到2025年的B dates A and B only)."""
         if index not in self._times:
             expressions = self.times.get(index, ())
-            pair = any(e.after_from for e in expressions)
+            text = self.doc.sentences[index].text
+            pair = any(e.after_from for e in expressions) or _endpoints_compared(expressions, text)
             self._times[index] = None if pair else find_time(expressions, self.doc.sentences[index].text)
         return self._times[index]
 
@@ -597,7 +617,8 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
     streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
     if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
         return streak.value
-    time = (find_time(expressions, sentence.text, before=q_start)
+    clause_start = ctx.clauses(index).start(q_start)
+    time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
             or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
     if time:
         return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)

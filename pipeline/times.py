@@ -346,7 +346,23 @@ def annotate_times(doc: Document) -> None:
                     sentence_year = year_here
         if sentence_year is not None and not sentence.heading:
             paragraph_year = sentence_year
-    doc.times = records(TimeExpression, rows)
+    doc.times = records(TimeExpression, _spans(doc, rows))
+
+
+def _spans(doc: Document, rows: list[dict]) -> list[dict]:
+    """从去年年底到今年年初: two month points joined by 从…到/至 are one period."""
+    out: list[dict] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if (last is not None and last["sentence"] == row["sentence"] and last["value"] and row["value"]
+                and len(last["value"]) == len(row["value"]) == 7 and last["kind"] not in ("base", "dateline")
+                and doc.text[last["start"] - 1 : last["start"]] == "从"
+                and doc.text[last["end"] : row["start"]] in ("到", "至")):
+            out[-1] = {**last, "text": doc.text[last["start"] : row["end"]], "end": row["end"], "kind": "period",
+                       "value": f"{last['value']}/{row['value']}", "year_end": False}
+            continue
+        out.append(row)
+    return out
 
 
 def _context_year(sentence_year, paragraph_year, section, heading_year, parents, lead_year, ref, context_only):
