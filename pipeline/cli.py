@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on when stderr is a terminal and "
                         "there are more than a few documents)")
+    parser.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="publication date of the inputs (今年/去年 resolve against it); a JSONL "
+                             "line's own \"date\" and nothing else wins over it")
     parser.add_argument("--schema", action="store_true", help="print the JSON Schema of one output line and exit")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -212,6 +215,15 @@ def _output_input_clash(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _date(value: str) -> str:
+    from .times import parse_date
+
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -272,6 +284,8 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         if (args.workers or default_workers()) == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done)
+        if args.date:  # the caller's date for every input that does not give its own
+            sources = (replace(s, date=s.date or args.date) if s.error is None else s for s in sources)
         keep = bool(args.html)
         work = functools.partial(render_safely, emit=args.emit, keep=keep)
 

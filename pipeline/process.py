@@ -92,7 +92,7 @@ def process_source(source: Source) -> Document:
     if source.error is not None:
         return Document(id=source.id, source=source.name, errors=[f"{source.stage}: {source.error}"], warnings=notes)
     assert source.text is not None
-    doc = process(source.text, doc_id=source.id, source=source.name)
+    doc = process(source.text, doc_id=source.id, source=source.name, date=source.date)
     doc.encoding = source.encoding
     if notes:
         doc.warnings[:0] = notes

@@ -31,6 +31,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .times import parse_date
+
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 LEGACY_ENCODINGS = ("gb18030", "big5")
@@ -156,6 +158,7 @@ class Source:
     # What reading repaired (lone surrogates replaced, an id renamed): the record's warnings.
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
+    date: str | None = None  # the publication date the input gives (a JSONL line's "date"), YYYY-MM-DD
 
 
 _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
@@ -193,7 +196,8 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
 
 
 def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
-    """Documents from JSON lines ``{"id": ..., "text": ...}``; a bad line is an error record.
+    """Documents from JSON lines ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}`` (date
+    optional: the publication date); a bad line is an error record.
 
     Lines may be bytes, each decoded as UTF-8 on its own: a bad byte costs its line only.
     The id is a string as given; a number or other JSON value is written as JSON (``12``,
@@ -228,7 +232,14 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
-        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings)
+        date = record.get("date")
+        if date is not None:
+            try:
+                parse_date(date)
+            except ValueError as exc:  # the caller's mistake, named: not a silent null
+                yield Source(doc_id, where, error=f"{where}: 'date' {exc}", warnings=warnings)
+                continue
+        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, date=date)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:
