@@ -150,7 +150,6 @@ def extract(text: str) -> list[_Found]:
     c = _compiled()
     found: list[_Found] = []
     titles = _title_spans(text, c.rules.title_brackets)
-    listed_until = -1
     for match in c.search.finditer(text):
         start, end = match.span()
         if any(a < start and end <= b for a, b in titles):
@@ -158,10 +157,8 @@ def extract(text: str) -> list[_Found]:
         index = next(i for i in range(len(c.rules.expressions)) if match.group(f"r{i}") is not None)
         rule = c.rules.expressions[index]
         groups = {k: v for k, v in match.groupdict().items() if v is not None and not regex.fullmatch(r"r\d+", k)}
-        base = _is_base(text, start, end) or start < listed_until
-        listed = c.year_list.match(text, start)
-        if listed:  # 2015和2016年同期: the years of a list share what precedes the list
-            listed_until = listed.end() + 1
+        listed = c.year_list.search(text, max(0, start - 8), start)
+        base = _is_base(text, listed.start() if listed else start, end)
         found.append(_Found(start, end, rule, groups, base))
     return found
 
@@ -419,11 +416,12 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
                     return date, rule.origin
     lines = [line for line in visible.splitlines() if line.strip()]
     window = c.rules.date_line_window
-    for where, part in (("under-title", lines[:window + 1]), ("end", lines[-window:])):
-        for line in part:
+    for i, line in enumerate(lines):
+        top, bottom = i <= window and i < len(lines) - 1, i >= len(lines) - window
+        if top or bottom:
             match = c.date_line.match(line)
             if match and _date(match):
-                return _date(match), where
+                return _date(match), "under-title" if top else "end"
     return None
 
 

@@ -1,0 +1,110 @@
+"""Time expressions and the publication date: the corpus tests/corpus/times.yaml (every
+expression of each sentence, its kind and value), its negative cases, and each way of
+giving a date (the page's dateline or date lines, the caller's process(date=...), a JSONL
+line's "date", --date), with what happens without one."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import cli
+from pipeline.process import process
+
+CORPUS = yaml.safe_load((Path(__file__).resolve().parent / "corpus" / "times.yaml").read_text(encoding="utf-8"))
+
+
+def _times(text: str, date: str | None = None):
+    doc = process(text, "t", date=date)
+    assert not doc.errors, doc.errors
+    return [{"text": t.text, "kind": t.kind, "value": t.value} for t in doc.times]
+
+
+@pytest.mark.parametrize("case", CORPUS["cases"], ids=lambda c: c["text"][:40] + (f" @{c['date']}" if c.get("date") else ""))
+def test_corpus(case):
+    assert _times(case["text"], case.get("date")) == case["expect"]
+
+
+@pytest.mark.parametrize("text", CORPUS["negative"])
+def test_negative(text):
+    assert _times(text) == []
+
+
+def test_corpus_size():
+    assert len(CORPUS["cases"]) + len(CORPUS["negative"]) >= 150 and len(CORPUS["negative"]) >= 30
+
+
+# ---------------------------------------------------------------------------- the publication date
+
+
+@pytest.mark.parametrize("text, date, origin", [
+    ("新华社北京2024年3月5日电（记者 王明）今年全国粮食产量稳定。", "2024-03-05", "dateline"),
+    ("人民网杭州2023年9月1日电 今年以来，浙江外贸增长。", "2023-09-01", "dateline"),
+    ("浙江外贸增长\n发布时间：2011-05-31\n今年以来，全省出口增长。", "2011-05-31", "published-line"),
+    ("全省出口增长\n日期：2022年7月8日\n今年上半年，全省出口增长。", "2022-07-08", "published-line"),
+    ("臺灣出口創新高\n發布時間：2021/10/12 10:30\n今年前三季，出口增長。", "2021-10-12", "published-line"),
+    ("全省出口增长\n来源：某某日报 2020-04-03\n今年一季度，出口下降。", "2020-04-03", "published-line"),
+    ("# 全市经济运行平稳\n2019年8月20日\n今年上半年，全市经济运行平稳。", "2019-08-20", "under-title"),
+    ("今年上半年，全市经济运行平稳，就业形势总体稳定。\n\n（2018年7月30日）", "2018-07-30", "end"),
+])
+def test_date_from_the_page(text, date, origin):
+    doc = process(text, "d")
+    assert (doc.metadata.date, doc.metadata.date_origin) == (date, origin)
+
+
+def test_date_from_the_page_resolves_this_year():
+    doc = process("全省出口增长\n发布时间：2011-05-31\n今年一季度，全省出口增长5%。", "d")
+    assert [t.value for t in doc.times if t.text == "今年一季度"] == ["2011-01/2011-03"]
+    assert [c.time for c in doc.claims] == ["2011-01/2011-03"]
+
+
+def test_date_from_the_caller_wins_over_the_page():
+    doc = process("发布时间：2011-05-31\n今年，全省出口增长5%。", "d", date="2024-03-05")
+    assert (doc.metadata.date, doc.metadata.date_origin) == ("2024-03-05", "caller")
+    assert [c.time for c in doc.claims] == ["2024"]
+
+
+def test_without_a_date_this_year_stays_null():
+    doc = process("今年，全省出口增长5%。去年，全省进口下降3%。", "d")
+    assert doc.metadata.date is None and doc.metadata.date_origin is None
+    assert [c.time for c in doc.claims] == [None, None]
+
+
+def test_a_date_in_front_matter_is_not_visible_text():
+    doc = process('---\ntitle: "出口"\ndate: "2021-09-09"\n---\n\n今年，全省出口增长5%。', "d")
+    assert doc.metadata.date_origin not in ("published-line", "under-title", "end")
+    assert [t.value for t in doc.times if t.text == "今年"] == [None]
+
+
+@pytest.mark.parametrize("bad", ["2024-13-01", "20240305", "yesterday", "2024-02-30", ""])
+def test_an_invalid_caller_date_is_a_usage_error(bad):
+    with pytest.raises(ValueError, match=repr(bad).strip("'") or "not a date"):
+        process("今年，全省出口增长5%。", "d", date=bad)
+
+
+def test_jsonl_date_field(tmp_path, capsys):
+    path = tmp_path / "in.jsonl"
+    lines = [{"id": "a", "text": "今年一季度，全省出口增长5%。", "date": "2023-04-20"},
+             {"id": "b", "text": "今年一季度，全省出口增长5%。", "date": "2023/04/20"},
+             {"id": "c", "text": "今年一季度，全省出口增长5%。"}]
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    cli.main([str(path), "-o", str(out), "--workers", "1", "--date", "2022-01-05"])
+    docs = {d["id"]: d for d in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert docs["a"]["metadata"]["date"] == "2023-04-20" and docs["a"]["claims"][0]["time"] == "2023-01/2023-03"
+    assert "'date' not a date" in docs["b"]["errors"][0]  # the line's own mistake, named
+    assert docs["c"]["metadata"]["date_origin"] == "caller" and docs["c"]["claims"][0]["time"] == "2022-01/2022-03"
+
+
+def test_cli_date_option_rejects_a_non_date(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["x.txt", "--date", "2024-3-5"])
+    assert exit_.value.code == 2 and "2024-3-5" in capsys.readouterr().err
+
+
+def test_schema_shows_times_and_date_origin(capsys):
+    assert cli.main(["--schema"]) == 0
+    schema = capsys.readouterr().out
+    assert '"times"' in schema and '"date_origin"' in schema and '"TimeExpression"' in schema
