@@ -229,9 +229,8 @@ def _derived(groups: dict[str, str], year: int | None, ref: _Reference) -> dict[
         f["pe"] = f["ps"] + 4
     if "hol" in groups and "y" in f:
         month = _holiday_month(groups["hol"], f["y"])
-        if month is None:
-            return None
-        f["fm"] = month
+        if month is not None:  # (a year beyond the calendar: the value falls back to the year)
+            f["fm"] = month
     return f
 
 
@@ -265,7 +264,7 @@ def _value(found: _Found, year: int | None, ref: _Reference) -> str | None:
     try:
         return rule.value.format(**fields)
     except (KeyError, ValueError):
-        return None
+        return str(fields["y"]) if "hol" in found.groups and "y" in fields else None
 
 
 def _own_year(found: _Found) -> int | None:

@@ -3,7 +3,7 @@ import pytest
 
 import pipeline
 from pipeline import claims as claims_module
-from pipeline.claims import find_time, publication_year
+from pipeline.times import year_in_text
 
 
 def claims(text: str):
@@ -185,10 +185,10 @@ def test_streak_is_a_claim():
 
 
 def test_time_helpers():
-    assert find_time("截至2025年底，全区", None) == "2025-12"
-    assert find_time("“十四五”以来", None) == "2021/2025"
-    assert find_time("今年", None) is None and find_time("今年", 2026) == "2026" and find_time("去年", 2026) == "2025"
-    assert publication_year("站在“十四五”收官之年的节点上") == 2025
+    assert one("截至2025年底，全区装机达到100万千瓦。", "100万千瓦").time == "2025-12"
+    assert one("“十四五”以来，全区新增装机100万千瓦。", "100万千瓦").time == "2021/2025"
+    assert one("今年，全区新增装机100万千瓦。", "100万千瓦").time is None
+    assert year_in_text("站在“十四五”收官之年的节点上") == 2025
 
 
 @pytest.mark.parametrize("pattern,held", [
