@@ -275,7 +275,7 @@ def test_a_later_frame_dates_earlier_figures_only_when_it_sums_them_up():
 @pytest.mark.parametrize("text,quantity,time", [
     ("2026年春节假期，赤峰市接待游客120万人次。", "120万人次", "2026-02"),
     ("2025年春节期间，包头市旅游收入达到8亿元。", "8亿元", "2025-01"),  # 29 January 2025
-    ("2031年春节假期，通辽市接待游客50万人次。", "50万人次", "2031"),  # beyond the table: the year
+    ("2031年春节假期，通辽市接待游客50万人次。", "50万人次", "2031-01"),  # 23 January 2031, from the calendar package
     ("2024年国庆假期，呼伦贝尔市接待游客90万人次。", "90万人次", "2024-10"),
     ("“十四五”收官之年，今年国庆假期，阿拉善盟接待游客30万人次。", "30万人次", "2025-10"),
     ("今年国庆假期，阿拉善盟接待游客30万人次。", "30万人次", None),  # no certain publication year
