@@ -25,7 +25,7 @@ import regex
 
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
-from .rules import RuleEntry, RulesError, load_fields, rules_path
+from .rules import RuleEntry, RulesError, load_entries, load_fields, rules_path
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
 
@@ -55,7 +55,6 @@ class Holiday(RuleEntry):
 
 class TimeRules(RuleEntry):
     macros: dict[str, str]
-    expressions: list[TimeRule]
     relative_years: dict[str, int]
     relative_months: dict[str, int]
     holidays: dict[str, Holiday]
@@ -66,8 +65,6 @@ class TimeRules(RuleEntry):
     title_brackets: list[tuple[str, str]]
     flow_words: list[str]
     dateline_after: list[str]
-    publication_year: list[YearPhrase]
-    publication_dates: list[DateRule]
     date_line: str
     date_line_window: int
 
@@ -75,6 +72,7 @@ class TimeRules(RuleEntry):
 @dataclass(frozen=True)
 class _Compiled:
     rules: TimeRules
+    expressions: tuple[TimeRule, ...]
     search: regex.Pattern  # every expression, one group per rule: r0, r1 …
     year_list: regex.Pattern
     base_is_after: regex.Pattern
@@ -93,8 +91,9 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
 @functools.cache
 def _compiled() -> _Compiled:
     rules = load_fields("times.yaml", TimeRules)
+    expressions = load_entries("times.yaml", "expressions", TimeRule)  # each entry names its line
     parts = []
-    for i, rule in enumerate(rules.expressions):
+    for i, rule in enumerate(expressions):
         pattern = _expand(rule.pattern, rules.macros)
         try:
             regex.compile(pattern)
@@ -104,11 +103,14 @@ def _compiled() -> _Compiled:
     m = rules.macros
     return _Compiled(
         rules=rules,
+        expressions=tuple(expressions),
         search=regex.compile("|".join(parts)),
         year_list=regex.compile(_expand(rules.year_list, m)),
         base_is_after=regex.compile(rules.base_is_after),  # matched at an expression's end
-        publication_year=tuple((regex.compile(_expand(p.pattern, m)), p) for p in rules.publication_year),
-        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), p) for p in rules.publication_dates),
+        publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
+                               for p in load_entries("times.yaml", "publication_year", YearPhrase)),
+        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), p)
+                                for p in load_entries("times.yaml", "publication_dates", DateRule)),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
 
@@ -154,8 +156,8 @@ def extract(text: str) -> list[_Found]:
         start, end = match.span()
         if any(a < start and end <= b for a, b in titles):
             continue  # 《2024年统计公报》: part of a title
-        index = next(i for i in range(len(c.rules.expressions)) if match.group(f"r{i}") is not None)
-        rule = c.rules.expressions[index]
+        index = next(i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
+        rule = c.expressions[index]
         groups = {k: v for k, v in match.groupdict().items() if v is not None and not regex.fullmatch(r"r\d+", k)}
         listed = c.year_list.search(text, max(0, start - 8), start)
         base = _is_base(text, listed.start() if listed else start, end)
