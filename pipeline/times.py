@@ -55,6 +55,7 @@ class Holiday(RuleEntry):
 
 class TimeRules(RuleEntry):
     macros: dict[str, str]
+    starts: str
     relative_years: dict[str, int]
     relative_months: dict[str, int]
     holidays: dict[str, Holiday]
@@ -73,6 +74,8 @@ class TimeRules(RuleEntry):
 class _Compiled:
     rules: TimeRules
     expressions: tuple[TimeRule, ...]
+    rule_groups: frozenset[str]  # r0, r1 …: one group per expression
+    names: tuple[str, ...]  # the expressions' own groups (y, m, q …)
     search: regex.Pattern  # every expression, one group per rule: r0, r1 …
     year_list: regex.Pattern
     base_is_after: regex.Pattern
@@ -101,10 +104,16 @@ def _compiled() -> _Compiled:
             raise RulesError(f"{rules_path('times.yaml')}: expression {i + 1} ({rule.pattern}): {exc}") from None
         parts.append(f"(?P<r{i}>{pattern})")
     m = rules.macros
+    rule_groups = frozenset(f"r{i}" for i in range(len(expressions)))
+    search = regex.compile(f"(?={rules.starts})(?:{'|'.join(parts)})")
     return _Compiled(
         rules=rules,
         expressions=tuple(expressions),
-        search=regex.compile("|".join(parts)),
+        rule_groups=rule_groups,
+        names=tuple(k for k in search.groupindex if k not in rule_groups),
+        # the lookahead rejects at once the positions where no expression can start (most of
+        # a text): without it every alternative is tried at every character
+        search=search,
         year_list=regex.compile(_expand(rules.year_list, m)),
         base_is_after=regex.compile(rules.base_is_after),  # matched at an expression's end
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
@@ -156,9 +165,11 @@ def extract(text: str) -> list[_Found]:
         start, end = match.span()
         if any(a < start and end <= b for a, b in titles):
             continue  # 《2024年统计公报》: part of a title
-        index = next(i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
+        last = match.lastgroup or ""  # the rule's own group closes last
+        index = int(last[1:]) if last in c.rule_groups else next(
+            i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
         rule = c.expressions[index]
-        groups = {k: v for k, v in match.groupdict().items() if v is not None and not regex.fullmatch(r"r\d+", k)}
+        groups = {k: v for k in c.names if (v := match.group(k)) is not None}
         listed = c.year_list.search(text, max(0, start - 8), start)
         base = _is_base(text, listed.start() if listed else start, end)
         found.append(_Found(start, end, rule, groups, base))
