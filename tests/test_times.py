@@ -108,3 +108,36 @@ def test_schema_shows_times_and_date_origin(capsys):
     assert cli.main(["--schema"]) == 0
     schema = capsys.readouterr().out
     assert '"times"' in schema and '"date_origin"' in schema and '"TimeExpression"' in schema
+
+
+# ---------------------------------------------------------------------------- claims' times (GOLD.md, Time)
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    # a comparison base never dates the claim
+    ("2024年，全省粮食产量比2016年全年增长5%。", None, [("5%", "2024")]),
+    ("2024年，河北钢材出口较2019年增长12%。", None, [("12%", "2024")]),
+    # a year-end stock and the flows of its paragraph
+    ("2014年末，全市生猪存栏100万头。全年猪肉产量8万吨，生猪出栏150万头。", None,
+     [("100万头", "2014-12"), ("8万吨", "2014"), ("150万头", "2014")]),
+    # streaks: start/end, or the sentence's date
+    ("从2005年开始连续5年，该市财政收入保持增长。", None, [("5年", "2005/2009")]),
+    ("山东2021年粮食总产量连续8年稳定在千亿斤以上。", None, [("8年", "2021"), ("千亿斤", "2021")]),
+    # an average over a window gives no claim about the window
+    ("2024年，全省规上工业增加值两年平均增长5.9%。", None, [("5.9%", "2024")]),
+    # present words: null unless the sentence dates them
+    ("2023年，全省粮食产量增长。目前，全省建成高标准农田500万亩。", None, [("500万亩", None)]),
+    # a dateline's date is the publication date, not the first figure's time
+    ("新华社北京2024年3月5日电 全国粮食产量达到6.9亿吨。", None, [("6.9亿吨", None)]),
+    ("新华社北京2024年3月5日电 去年全国粮食产量达到6.9亿吨。", None, [("6.9亿吨", "2023")]),
+    # periods without a year: the sentence's, the paragraph's, the heading's, the caller's
+    ("2024年，福建经济稳中向好。一季度，全省地区生产总值增长5%。", None, [("5%", "2024-01/2024-03")]),
+    ("# 2022年经济运行情况\n\n前三季度，全区生产总值增长3%。", None, [("3%", "2022-01/2022-09")]),
+    ("上半年，全省出口增长3%。", "2023-07-20", [("3%", "2023-01/2023-06")]),
+    ("上半年，全省出口增长3%。", None, [("3%", None)]),
+    # a from–to pair dates its own two figures only
+    ("城镇化率从2020年的53%提升到2025年的58%。", None, [("53%", "2020"), ("58%", "2025")]),
+])
+def test_claim_times(text, date, expected):
+    doc = process(text, "c", date=date)
+    assert [(c.quantity, c.time) for c in doc.claims] == expected
