@@ -302,6 +302,10 @@ def annotate_times(doc: Document) -> None:
     """The pipeline stage: ``doc.times``, every time expression of every sentence, resolved
     against the document's context and its publication date (``metadata.date`` when its
     origin makes it certain, else a year that a phrase of the page makes certain)."""
+    if doc.metadata.date is None:  # (process() has looked in the raw text already; a
+        found = date_in_text(doc.text, doc.metadata.datelines)  # Document built otherwise has not)
+        if found is not None:
+            doc.metadata.date, doc.metadata.date_origin = found[0].isoformat(), found[1]
     publication = None
     if doc.metadata.date and doc.metadata.date_origin in CERTAIN_ORIGINS:
         try:
