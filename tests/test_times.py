@@ -141,3 +141,24 @@ def test_schema_shows_times_and_date_origin(capsys):
 def test_claim_times(text, date, expected):
     doc = process(text, "c", date=date)
     assert [(c.quantity, c.time) for c in doc.claims] == expected
+
+
+def test_a_malformed_time_rule_names_its_file_and_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "pipeline", copy / "pipeline")
+    shutil.copytree(ROOT / "rules", copy / "rules")
+    path = copy / "rules" / "times.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "kind: streak" in l)
+    path.write_text(text.replace("kind: streak", "kind: strek", 1), encoding="utf-8")
+    page = tmp_path / "p.txt"
+    page.write_text("2024年，全省粮食增产。", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", str(page)], cwd=copy, capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"times.yaml:{line}" in result.stderr and "Traceback" not in result.stderr
