@@ -36,6 +36,7 @@ class TimeRule(RuleEntry):
     value: str | None = None
     year_end: bool = False
     context_only: bool = False
+    same_period: bool = False
 
 
 class YearPhrase(RuleEntry):
@@ -328,11 +329,11 @@ def annotate_times(doc: Document) -> None:
     lead_year = _lead_year(doc, found_by_sentence)
     parents = {s.id: s.parent for s in doc.sections}
     rows: list[dict] = []
-    paragraph, paragraph_year = None, None
+    paragraph, paragraph_year, period = None, None, None  # period: the last span of months stated
     c = _compiled()
     for index, (sentence, found) in enumerate(zip(doc.sentences, found_by_sentence)):
         if sentence.paragraph != paragraph:
-            paragraph, paragraph_year = sentence.paragraph, None
+            paragraph, paragraph_year, period = sentence.paragraph, None, None
         sentence_year = None
         for f in found:
             own = _own_year(f)
@@ -343,6 +344,10 @@ def annotate_times(doc: Document) -> None:
                 context, against = _context_year(sentence_year, paragraph_year, sentence.section, heading_year,
                                                  parents, lead_year, ref, f.rule.context_only)
             value = _value(f, context, ref)
+            if f.rule.same_period and period is not None:  # 去年同期: the period before, a year earlier
+                shift = c.rules.relative_years.get(f.groups.get("rel", ""), -1)
+                value = "/".join(f"{int(v[:4]) + shift}{v[4:]}" for v in period.split("/"))
+                needs_year, against = True, "paragraph"
             if value is None:
                 against = None
             elif not needs_year:
@@ -353,6 +358,8 @@ def annotate_times(doc: Document) -> None:
             rows.append({"text": f.groups["_text"], "start": sentence.start + f.start, "end": sentence.start + f.end,
                          "sentence": index, "kind": kind, "value": value, "resolved": against,
                          "year_end": f.rule.year_end})
+            if value and len(value) == 15 and not f.rule.same_period and kind not in ("base", "dateline"):
+                period = value
             if not f.base and kind != "present":
                 year_here = own if own is not None else (int(value[:4]) if value and kind != "range" else None)
                 if year_here is not None:
