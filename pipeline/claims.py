@@ -7,8 +7,9 @@ A claim is read from the sentence around its quantity (rules: ``rules/claims.yam
 - indicator: the words between the subject (or the clause start) and the amount, without
   linking verbs, time expressions and qualifiers;
 - kind: rank (a rank amount), share (占, 占比 …), change (增长, 下降 … signed), else level;
-- time: the sentence's time expression, else the paragraph's, else the section heading's;
-  今年/去年 only when the page makes its publication year certain;
+- time: from the times stage (doc.times, pipeline/times.py): the sentence's expression
+  before the amount (never a comparison base or a dateline), else the paragraph's, else the
+  section's framing lead or heading;
 - modality: target (力争, 目标, 将 …), expected (预计, 有望 …), else actual.
 """
 from __future__ import annotations
