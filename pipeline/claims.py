@@ -65,7 +65,6 @@ class ClaimRules(RuleEntry):
     indicator_trailing: list[str]
     indicator_leading: list[str]
     indicator_max_chars: int
-    present_words: list[str]
     subject_openers: list[str]
     subject_max_prefix: int
     framing_lead: str
@@ -623,8 +622,8 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
     if time:
         return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
-    if any(w in before for w in _compiled().rules.present_words):
-        return None
+    if any(e.kind == "present" and e.start < q_start for e in expressions):
+        return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
     carried_time = ctx.paragraph_time(index)
     if carried_time:

@@ -129,6 +129,7 @@ def test_schema_shows_times_and_date_origin(capsys):
     ("2024年，全省规上工业增加值两年平均增长5.9%。", None, [("5.9%", "2024")]),
     # present words: null unless the sentence dates them
     ("2023年，全省粮食产量增长。目前，全省建成高标准农田500万亩。", None, [("500万亩", None)]),
+    ("2023年，全市养老服务加快发展。全市现有养老机构100家。", None, [("100家", None)]),
     # a dateline's date is the publication date, not the first figure's time
     ("新华社北京2024年3月5日电 全国粮食产量达到6.9亿吨。", None, [("6.9亿吨", None)]),
     ("新华社北京2024年3月5日电 去年全国粮食产量达到6.9亿吨。", None, [("6.9亿吨", "2023")]),
