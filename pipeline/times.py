@@ -16,7 +16,9 @@ visible text: datelines, 发布时间 lines, a date alone on a line under the ti
 """
 from __future__ import annotations
 
+import bisect
 import datetime
+import re
 import functools
 from dataclasses import dataclass
 from typing import Literal
@@ -57,6 +59,8 @@ class Holiday(RuleEntry):
 class TimeRules(RuleEntry):
     macros: dict[str, str]
     starts: str
+    anchors: str
+    anchor_reach: int
     relative_years: dict[str, int]
     relative_months: dict[str, int]
     holidays: dict[str, Holiday]
@@ -74,6 +78,7 @@ class TimeRules(RuleEntry):
 @dataclass(frozen=True)
 class _Compiled:
     rules: TimeRules
+    anchors: re.Pattern
     expressions: tuple[TimeRule, ...]
     rule_groups: frozenset[str]  # r0, r1 …: one group per expression
     names: tuple[str, ...]  # the expressions' own groups (y, m, q …)
@@ -109,6 +114,7 @@ def _compiled() -> _Compiled:
     search = regex.compile(f"(?={rules.starts})(?:{'|'.join(parts)})")
     return _Compiled(
         rules=rules,
+        anchors=re.compile(rules.anchors),
         expressions=tuple(expressions),
         rule_groups=rule_groups,
         names=tuple(k for k in search.groupindex if k not in rule_groups),
@@ -158,13 +164,13 @@ def _number(text: str) -> int | None:
 
 
 def extract(text: str) -> list[_Found]:
-    """The time expressions of one sentence, in order."""
+    """The time expressions of a text (a sentence, or a page's whole text), in order."""
     c = _compiled()
     found: list[_Found] = []
     titles = _title_spans(text, c.rules.title_brackets)
-    for match in c.search.finditer(text):
+    for match in _matches(c, text):
         start, end = match.span()
-        if any(a < start and end <= b for a, b in titles):
+        if titles and any(a < start and end <= b for a, b in titles):
             continue  # 《2024年统计公报》: part of a title
         last = match.lastgroup or ""  # the rule's own group closes last
         index = int(last[1:]) if last in c.rule_groups else next(
@@ -177,14 +183,42 @@ def extract(text: str) -> list[_Found]:
     return found
 
 
+def _matches(c: _Compiled, text: str):
+    """The search's matches, run only in windows around the characters that every
+    expression holds (年, 月, 季 …: `anchors`, found by a plain character scan): most of a
+    page's text is never tried (the lookbehinds still see the text before a window)."""
+    reach = c.rules.anchor_reach
+    last = 0
+    for a, b in _windows(c.anchors, text, reach):
+        for match in c.search.finditer(text, max(a, last), b):
+            last = match.end()
+            yield match
+
+
+def _windows(anchors, text: str, reach: int):
+    window = None
+    for m in anchors.finditer(text):
+        a, b = max(0, m.start() - reach), min(len(text), m.end() + reach)
+        if window is not None and a <= window[1]:
+            window[1] = b
+            continue
+        if window is not None:
+            yield window
+        window = [a, b]
+    if window is not None:
+        yield window
+
+
 def _title_spans(text: str, brackets) -> list[tuple[int, int]]:
     spans = []
     for opening, closing in brackets:
         at = text.find(opening)
         while at >= 0:
-            close = text.find(closing, at)
-            if close < 0:
-                break
+            line_end = text.find("\n", at)
+            close = text.find(closing, at, line_end if line_end >= 0 else len(text))
+            if close < 0:  # (unclosed in its paragraph: no title)
+                at = text.find(opening, at + 1)
+                continue
             spans.append((at, close))
             at = text.find(opening, close)
     return spans
@@ -314,12 +348,18 @@ def annotate_times(doc: Document) -> None:
         except ValueError:
             publication = None
     ref = _Reference(publication, publication.year if publication else year_in_text(doc.text))
-    found_by_sentence = []
-    for sentence in doc.sentences:
-        found = extract(sentence.text)
-        for f in found:
-            f.groups["_text"] = sentence.text[f.start : f.end]
-        found_by_sentence.append(found)
+    # one search over the whole text (not one per sentence: the calls would cost more than
+    # the search), each expression then given to its sentence
+    found_by_sentence: list[list[_Found]] = [[] for _ in doc.sentences]
+    starts = [sentence.start for sentence in doc.sentences]
+    for f in extract(doc.text):
+        index = bisect.bisect_right(starts, f.start) - 1
+        if index < 0 or f.end > doc.sentences[index].end:
+            continue  # (across a sentence's end: not one expression)
+        sentence = doc.sentences[index]
+        f.groups["_text"] = doc.text[f.start : f.end]
+        f.start, f.end = f.start - sentence.start, f.end - sentence.start
+        found_by_sentence[index].append(f)
     heading_year: dict[int, int] = {}
     for sentence, found in zip(doc.sentences, found_by_sentence):
         if sentence.heading and sentence.section is not None:
