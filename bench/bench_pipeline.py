@@ -140,8 +140,8 @@ def _runner(kind: str, corpus: str, workers: int) -> tuple[Callable[[Iterable[st
             _warm_up(pool, workers)
 
             def run(lines: Iterable[str]) -> None:  # as the CLI does with --workers N
-                for _, _, chunks, _ in map_ordered(work, read_jsonl(iter(lines), corpus), workers, pool=pool):
-                    sink.write(chunks[""])
+                for rendered in map_ordered(work, read_jsonl(iter(lines), corpus), workers, pool=pool):
+                    sink.write(rendered.chunks[""])
     elif kind in ("loop", "loop-pool"):
         from concurrent.futures import ProcessPoolExecutor
 

@@ -2,11 +2,10 @@
 
 A claim is read from the sentence around its quantity (rules: ``rules/claims.yaml``):
 
-- subject: the first entity the sentence names, else the subject carried from the
-  paragraph's previous claim, else the entity of the section or document scope;
+- subject: ``subjects.py`` (the rule that chose it is the claim's ``subject_rule``);
 - indicator: the words between the subject (or the clause start) and the amount, without
   linking verbs, time expressions and qualifiers;
-- kind: rank (a rank amount), share (占, 占比 …), change (增长, 下降 … signed), else level;
+- kind and sign: ``claim_kinds.py`` (rank, share, change signed, else level);
 - time: from the times stage (doc.times, pipeline/times.py): the sentence's expression
   before the amount (never a comparison base or a dateline), else the paragraph's, else the
   section's framing lead or heading;
@@ -31,7 +30,9 @@ except ImportError:
 
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
+from .claim_kinds import continues_a_list, kind_and_sign
 from .segment import runs, words
+from .subjects import SubjectResolver, in_subject_position
 
 
 class TimePattern(RuleEntry):
@@ -52,32 +53,32 @@ class NotClaims(RuleEntry):
     specification_before: str
     location_after: list[str]
     narrative_units: list[str]
+    measured_age_before: list[str]
+
+
+class NotClaimPattern(RuleEntry):
+    """A named phenomenon whose amounts are no claims: ``before`` is searched in the
+    amount's clause up to the amount (anchor it with $), ``after`` matched right after the
+    amount; both must hold when both are given; ``units`` limits it to amounts of those units."""
+    name: str
+    before: str | None = None
+    after: str | None = None
+    units: list[str] | None = None
+    examples: list[str] = []
 
 
 class ClaimRules(RuleEntry):
-    change_words: list[str]
-    change_amounts: list[str]
-    negative_change_words: list[str]
-    share_words: list[str]
-    level_after_change: list[str]
     target_words: list[str]
     expected_words: list[str]
     indicator_trailing: list[str]
     indicator_leading: list[str]
     indicator_max_chars: int
-    subject_openers: list[str]
-    subject_max_prefix: int
     framing_lead: str
     framing_period: str
     framing_lookahead: int
     framing_summary: str
     time_base_words: list[str]
     range_to_words: list[str]
-    not_subject_after: list[str]
-    not_subject_levels: list[str]
-    scene_openers: list[str]
-    speaker_pronouns: list[str]
-    listed_example: str
     not_claims: NotClaims
 
 
@@ -112,7 +113,6 @@ class _Compiled:
     time_marks: frozenset[str]  # a text without any of these has no time expression
     trailing: regex.Pattern
     leading: regex.Pattern
-    subject_openers: regex.Pattern
     framing: regex.Pattern
     period: regex.Pattern
     summary: regex.Pattern
@@ -120,10 +120,6 @@ class _Compiled:
     ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
     ratio_second: regex.Pattern
     base_before: _Words
-    not_subject_before: _Words
-    listed_example: regex.Pattern
-    kind_words: regex.Pattern  # every change and share word, for one scan per clause
-    kind_of_word: dict[str, tuple[int, str]]  # word → (rank in the rules' order, kind)
     expected_multi: _Words
     target_multi: _Words
     single_markers: dict[str, frozenset[str]]  # 将, 要: markers that must be a word of their own
@@ -134,6 +130,11 @@ class _Compiled:
     duration_before: _Words
     duration_after: _Words
     location_after: _Words
+    not_claim_patterns: tuple[tuple[regex.Pattern | None, regex.Pattern | None, NotClaimPattern], ...]
+    # every pattern's ``after`` (or, for those without one, ``before``) in one alternation: an
+    # amount that none of them fits, nearly all, is decided by one search each
+    not_claim_after: regex.Pattern
+    not_claim_before: regex.Pattern
 
 
 @functools.cache
@@ -148,7 +149,6 @@ def _compiled() -> _Compiled:
         time_marks=_marks([p.pattern for p, _ in times]),
         trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
         leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
-        subject_openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         framing=regex.compile(rules.framing_lead),
         period=regex.compile(rules.framing_period),
         summary=regex.compile(rules.framing_summary),
@@ -156,10 +156,6 @@ def _compiled() -> _Compiled:
         ratio_first=(regex.compile(nc.ratio_first_before), regex.compile(nc.ratio_first_after)),
         ratio_second=regex.compile(nc.ratio_second_before),
         base_before=_Words(rules.time_base_words),
-        not_subject_before=_Words(rules.not_subject_after),
-        listed_example=regex.compile(rules.listed_example),
-        kind_words=regex.compile(alternation(rules.change_words + rules.share_words)),
-        kind_of_word=_kind_of_word(rules),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
         target_multi=_Words([w for w in rules.target_words if len(w) > 1]),
         single_markers={kind: frozenset(w for w in vocabulary if len(w) == 1)
@@ -171,16 +167,19 @@ def _compiled() -> _Compiled:
         duration_before=_Words(nc.duration_before),
         duration_after=_Words(nc.duration_after),
         location_after=_Words(nc.location_after),
+        not_claim_patterns=tuple(
+            (regex.compile(p.before) if p.before else None, regex.compile(p.after) if p.after else None, p)
+            for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)),
+        not_claim_after=_any_of(p.after for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
+                                if p.after),
+        not_claim_before=_any_of(p.before for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
+                                 if p.before and not p.after),
     )
 
 
-def _kind_of_word(rules: ClaimRules) -> dict[str, tuple[int, str]]:
-    """Change words first, then share words: the first listing of a word decides a tie."""
-    out: dict[str, tuple[int, str]] = {}
-    for kind, vocabulary in (("change", rules.change_words), ("share", rules.share_words)):
-        for word in vocabulary:
-            out.setdefault(word, (len(out), kind))
-    return out
+def _any_of(patterns) -> regex.Pattern:
+    patterns = list(patterns)
+    return regex.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)")
 
 
 def _marks(patterns: list[str]) -> frozenset[str]:
@@ -368,34 +367,34 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
         return False
     if quantity.dimension == "length" and c.location_after.starts(after):
         return False
-    if quantity.unit in c.rules.not_claims.narrative_units:
+    if quantity.unit in c.rules.not_claims.narrative_units and \
+            not any(w in sentence[clauses.start(q_start) if clauses else 0 : q_start]
+                    for w in c.rules.not_claims.measured_age_before):
         return False
-    return True
+    return not_claim_pattern(sentence, q_start, q_end, quantity, clauses) is None
 
 
-def _kind_and_sign(clause_before: str, quantity: Quantity) -> tuple[str, int]:
+_PATTERN_REACH = 24  # characters before an amount that a not-claim pattern reads
+
+
+def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantity,
+                      clauses: _Clauses | None = None) -> str | None:
+    """The name of the not-claim pattern of rules/claims.yaml that the amount fits, if any."""
     c = _compiled()
-    rules = c.rules
-    if quantity.unit == "rank":
-        return "rank", 1
-    if quantity.text in rules.change_amounts:
-        return "change", 1
-    # The change or share word that ends last before the amount decides; on a tie, the
-    # first listed (同比增长 over 增长).
-    best: tuple[int, int, str, str] | None = None  # (end, -rank, kind, word)
-    for match in c.kind_words.finditer(clause_before, overlapped=True):
-        rank, kind = c.kind_of_word[match.group()]
-        candidate = (match.end(), -rank, kind, match.group())
-        if best is None or candidate[:2] > best[:2]:
-            best = candidate
-    if best is None:
-        return "level", 1
-    end, _, kind, word = best
-    if kind == "change" and any(clause_before.startswith(w, end) for w in rules.level_after_change):
-        return "level", 1  # 增至 1700亿元: the new level
-    if kind == "change" and any(n in word for n in rules.negative_change_words):
-        return "change", -1
-    return kind, 1
+    clauses = clauses or _Clauses(sentence)
+    # (the patterns before an amount end at it and are short: the clause's tail is enough)
+    clause_before = sentence[max(clauses.start(q_start), q_start - _PATTERN_REACH) : q_start]
+    if c.not_claim_after.match(sentence, q_end) is None and c.not_claim_before.search(clause_before) is None:
+        return None
+    for before, after, rule in c.not_claim_patterns:
+        if rule.units is not None and quantity.unit not in rule.units:
+            continue
+        if after is not None and after.match(sentence, q_end) is None:
+            continue
+        if before is not None and before.search(clause_before) is None:
+            continue
+        return rule.name
+    return None
 
 
 def _modality(sentence: str, q_start: int) -> str:
@@ -448,12 +447,6 @@ def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
     return text[-c.rules.indicator_max_chars :]
 
 
-@dataclass
-class _Subject:
-    text: str
-    id: str | None
-
-
 class _Context:
     """Per-document indexes, built once, and per-sentence answers computed when a claim asks."""
 
@@ -464,16 +457,11 @@ class _Context:
         for i, sentence in enumerate(doc.sentences):
             if sentence.heading and sentence.section is not None:
                 self.headings.setdefault(sentence.section, i)
-        self.mentions = _mentions_by_sentence(doc)
-        self.default = _default_subject(doc)
-        self.section_subjects = _section_subjects(doc, self.mentions)
         spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
-        self._candidates: dict[int, _Candidates] = {}
-        self._subjects: dict[int, _Subject | None] = {}
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
@@ -491,24 +479,10 @@ class _Context:
             self._clauses[index] = _Clauses(self.doc.sentences[index].text)
         return self._clauses[index]
 
-    def candidates(self, index: int) -> _Candidates:
-        if index not in self._candidates:
-            self._candidates[index] = _candidates(self.doc.sentences[index], self.mentions.get(index, []))
-        return self._candidates[index]
-
     def paragraph_time(self, index: int) -> str | None:
         """The time stated last before sentence ``index`` in its paragraph (asked only for
         sentences with an amount, so most sentences are never searched for a time)."""
         return next(filter(None, map(self.time_of, self._earlier_in_paragraph(index))), None)
-
-    def subject_of(self, index: int) -> _Subject | None:
-        if index not in self._subjects:
-            self._subjects[index] = _last_subject(self.doc.sentences[index], self.mentions.get(index, []))
-        return self._subjects[index]
-
-    def paragraph_subject(self, index: int) -> _Subject | None:
-        """The subject stated last before sentence ``index`` in its paragraph."""
-        return next(filter(None, map(self.subject_of, self._earlier_in_paragraph(index))), None)
 
     def _earlier_in_paragraph(self, index: int):
         sentences = self.doc.sentences
@@ -559,12 +533,14 @@ def annotate_claims(doc: Document) -> None:
     # its times and subject positions: emptied here, so that a sentence repeated
     # from an earlier page costs what any sentence costs (and a benchmark corpus that
     # reuses sentences measures the real cost).
-    for by_sentence in (_in_subject_position, _first_marker_end):
+    for by_sentence in (in_subject_position, _first_marker_end):
         by_sentence.cache_clear()
     ctx = _Context(doc)
-    mentions = ctx.mentions
+    subjects = SubjectResolver(doc, strip_times=_without_times)
+    if doc.scope is None:
+        doc.scope = subjects.scope  # (the place the page names itself by)
     claims: list[dict] = []  # Claim fields, validated together at the end
-    carried: dict[int, _Subject] = {}  # paragraph → subject of its last claim
+    previous: tuple[int, int, str, int, str] | None = None  # sentence, end, kind, sign, indicator
     for index, quantity in enumerate(doc.quantities):
         sentence = doc.sentences[quantity.sentence]
         if sentence.heading:
@@ -578,15 +554,16 @@ def annotate_claims(doc: Document) -> None:
         clause_before = before[clauses.start(q_start) :]
         # A sentence that is all quotation names its speaker and scene in the next one.
         following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
-        quoted_subject = None
-        if following is not None:
-            quoted_subject = _first_subject(doc.sentences[following], mentions.get(following, []))
-        subject = _speaker_pronoun(text, q_start, sentence, mentions.get(quantity.sentence, []))
-        subject = subject or quoted_subject or _subject(
-            sentence, quantity, ctx.candidates(quantity.sentence),
-            carried.get(sentence.paragraph) or ctx.paragraph_subject(quantity.sentence),
-            ctx.section_subjects.get(sentence.section), ctx.default)
-        kind, sign = _kind_and_sign(clause_before, quantity)
+        subject = subjects.subject(quantity, following)
+        if previous is not None and previous[0] == quantity.sentence and \
+                continues_a_list(text[previous[1] - sentence.start : q_start]):
+            # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
+            kind, sign, indicator = previous[2], previous[3], previous[4]
+        else:
+            kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
+                                       _governing_item(text, clauses.start(q_start)))
+            indicator = _indicator(clause_before, subject.text, text[q_end:])
+        previous = (quantity.sentence, quantity.end, kind, sign, indicator)
         modality = _modality(text, q_start)
         if modality == "expected":
             # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
@@ -601,12 +578,24 @@ def annotate_claims(doc: Document) -> None:
             low, high = (-high if high is not None else None), (-low if low is not None else None)
         claims.append({
             "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
-            "indicator": _indicator(clause_before, subject.text, text[q_end:]),
+            "subject_rule": subject.rule, "indicator": indicator,
             "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
             "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
             "modality": modality})
-        carried[sentence.paragraph] = subject
     doc.claims = records(Claim, claims)
+
+
+_COMMA_BREAK = regex.compile(r"(?r)[，,；;：:。！？!?]")
+
+
+def _governing_item(text: str, segment_start: int) -> str:
+    """The first 、-item of the clause that the item starting at ``segment_start`` is a later
+    item of (新增五星级饭店16家、等级民宿638家 → 新增五星级饭店16家), else ""."""
+    if segment_start == 0 or text[segment_start - 1] != "、":
+        return ""
+    found = _COMMA_BREAK.search(text, 0, segment_start)
+    start = found.end() if found else 0
+    return text[start : text.index("、", start)]
 
 
 def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
@@ -671,159 +660,8 @@ def _framing_time(ctx: _Context, sentence: Sentence) -> str | None:
     return later[0][0] if later and later[0][1] else None
 
 
-def _speaker_pronoun(text: str, q_start: int, sentence: Sentence, mentions) -> _Subject | None:
-    """“……我们组织了5名教师……”某局局长某某说: inside a quotation, a first-person subject
-    is the speaker's organisation, named after the closing quote."""
-    rules = _compiled().rules
-    opened = text.rfind("“", 0, q_start)
-    closed = text.find("”", q_start)
-    if opened < 0 or closed < 0 or text.rfind("”", 0, q_start) > opened:
-        return None
-    inside = text[opened:q_start]
-    pronoun = next((p for p in rules.speaker_pronouns if p in inside), None)
-    if pronoun is None:
-        return None
-    speaker = [m for m in mentions if m[0] - sentence.start > closed and m[4] in ("ORG", "FAC", "GPE")]
-    return _Subject(pronoun, speaker[0][3] if speaker else None)
-
-
 def _next_in_paragraph(doc: Document, index: int) -> int | None:
     nxt = index + 1
     if nxt < len(doc.sentences) and doc.sentences[nxt].paragraph == doc.sentences[index].paragraph:
         return nxt
     return None
-
-
-def _first_subject(sentence: Sentence, mentions) -> _Subject | None:
-    for start, end, text, entity_id, entity_type in mentions:
-        if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
-                _in_subject_position(sentence.text, start - sentence.start):
-            return _Subject(text, entity_id)
-    return None
-
-
-def _last_subject(sentence: Sentence, mentions) -> _Subject | None:
-    """The last mention of a sentence that stands in subject position."""
-    found = None
-    for start, end, text, entity_id, entity_type in mentions:
-        if entity_type != "PERSON" and not _is_comparison_scope(entity_id) and \
-                _in_subject_position(sentence.text, start - sentence.start):
-            found = _Subject(text, entity_id)
-    return found
-
-
-def _mentions_by_sentence(doc: Document) -> dict[int, list[tuple[int, int, str, str | None, str]]]:
-    """(start, end, text, id, type) of entity mentions, per sentence index."""
-    starts = [s.start for s in doc.sentences]
-    out: dict[int, list] = {}
-    for entity in doc.entities:
-        for m in entity.mentions:
-            i = bisect.bisect_right(starts, m.start) - 1
-            if i >= 0:
-                out.setdefault(i, []).append((m.start, m.end, m.text, entity.id, entity.type))
-    for items in out.values():
-        items.sort()
-    return out
-
-
-class _Candidates(NamedTuple):
-    """A sentence's mentions that may be the subject of its amounts, and those listed as
-    examples of a counted group (which never are)."""
-    usable: list
-    listed: list
-
-
-def _candidates(sentence: Sentence, mentions) -> _Candidates:
-    text = sentence.text
-    listed = [m for m in mentions if _listed_example(text, m[1] - sentence.start)]
-    usable = [m for m in mentions if m[4] != "PERSON" and not _is_comparison_scope(m[3])
-              and _in_subject_position(text, m[0] - sentence.start) and m not in listed]
-    return _Candidates(usable, listed)
-
-
-def _subject(sentence: Sentence, quantity: Quantity, candidates: _Candidates, carried: _Subject | None,
-             section_subject: _Subject | None, default: _Subject | None) -> _Subject:
-    # The nearest mention before the amount that opens its clause: across a list of
-    # clauses (…，其中…，…) the closest governing subject wins.
-    text = sentence.text
-    usable, listed = candidates
-    before = [m for m in usable if m[1] <= quantity.start]
-    counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
-                                     and _in_subject_position(text, m[0] - sentence.start) for m in listed)
-    if before and not counted_group_opens_clause:
-        start, end, text, entity_id, _ = before[-1]
-        return _Subject(text, entity_id)
-    # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
-    # counted with its examples is the subject of its clauses; the names before it are not.)
-    after = [m for m in usable if m[0] >= quantity.end]  # “…71.2℃…”11月10日，锡林热电公司…
-    if after and carried is None and not before:
-        start, end, text, entity_id, _ = after[0]
-        return _Subject(text, entity_id)
-    for fallback in (carried, section_subject, default):
-        if fallback is not None:
-            return fallback
-    return _Subject("", None)
-
-
-_SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
-_LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.pattern)  # searched from the end
-
-
-@functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
-def _in_subject_position(text: str, start: int) -> bool:
-    """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
-    one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
-    object or a place, not the subject — unless it sets the scene of the sentence."""
-    c = _compiled()
-    last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
-    clause_start = last_break.end() if last_break else 0
-    if clause_start == 0 and text[:start] in c.rules.scene_openers:
-        clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
-        return clause_break is not None and clause_break.group() in "，,"
-    if c.not_subject_before.ends(text[clause_start:start]):
-        return False
-    prefix = _without_times(text[clause_start:start])
-    prefix = c.leading.sub("", c.subject_openers.sub("", prefix.strip()))
-    return len(prefix) <= c.rules.subject_max_prefix
-
-
-def _listed_example(text: str, mention_end: int) -> bool:
-    """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
-    count are examples of what is counted, not a subject."""
-    return _compiled().listed_example.match(text, mention_end) is not None
-
-
-def _is_comparison_scope(entity_id: str | None) -> bool:
-    """全国, 我国: China is the scope figures are compared with (占全国, 全国第一), not the
-    subject of regional news."""
-    return entity_id in _compiled().rules.not_subject_levels
-
-
-def _section_subjects(doc: Document, mentions) -> dict[int | None, _Subject]:
-    """The entity each section's heading names (innermost heading wins), for sentences
-    that name no subject."""
-    by_title: dict[int, _Subject] = {}
-    for index, sentence in enumerate(doc.sentences):
-        if sentence.heading and sentence.section is not None:  # a heading's section is its own
-            found = [m for m in mentions.get(index, []) if m[4] in ("GPE", "ORG")]
-            if found:
-                by_title[sentence.section] = _Subject(found[0][2], found[0][3])
-    out: dict[int | None, _Subject] = {}
-    for section in doc.sections:
-        current = section
-        while current is not None:
-            if current.id in by_title:
-                out[section.id] = by_title[current.id]
-                break
-            current = doc.sections[current.parent] if current.parent is not None else None
-    return out
-
-
-def _default_subject(doc: Document) -> _Subject | None:
-    """The place the page is most about: its most mentioned province- or prefecture-level entity."""
-    best = None
-    for entity in doc.entities:
-        if entity.id and entity.id.startswith("adm:"):
-            if best is None or len(entity.mentions) > len(best.mentions):
-                best = entity
-    return _Subject(best.mentions[0].text, best.id) if best else None

@@ -6,18 +6,23 @@ import functools
 import json
 import os
 import sys
+import time
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
-from .emit import (GOLD_FILES, OutputError, atomic_writer, claim_rows, document_json, dumps,
-                   gold_records, partial_path, resumable_writer)
+from .emit import (GOLD_FILES, OutputError, atomic_writer, document_json, dumps, gold_records, partial_path,
+                   resumable_writer)
 from .model import Document
 from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source, start_up
 from .read import JSONL_SUFFIXES, InputError, Source, expand_inputs, glob_could_match, iter_sources
+from .rows import ROWS, row_schema
 from .rules import RulesError
+from .subjects import known_scope
+from .tables import FORMATS, ParquetRows, csv_header, csv_lines, require_pyarrow
 
 EXAMPLES = """\
 examples:
@@ -29,10 +34,17 @@ examples:
   python -m pipeline pages.jsonl                  JSON lines {"id": ..., "text": ...}
   cat page.txt | python -m pipeline -             one document from standard input
   python -m pipeline seeds/ --emit claims         one JSON line per claim (pandas, DuckDB)
-  python -m pipeline seeds/ --emit gold -o pred/  the gold format of GOLD.md, then:
+  python -m pipeline seeds/ --emit claims --format parquet -o claims.parquet
+  python -m pipeline seeds/ --emit quantities --format csv -o quantities.csv
+  python -m pipeline seeds/ --emit gold -o pred/  the gold format (docs/gold-format.md), then:
   python -m pipeline.score pred/ --gold gold/     precision / recall / F1 per stage
   python -m pipeline seeds/ --html report/ --gold gold/   review pages, scored against gold/
   python -m pipeline --schema                     JSON Schema of one output line
+  python -m pipeline --schema claims              JSON Schema of one claim row (quantities, entities)
+
+output formats: docs/output.md. At the end of a run one summary line goes to stderr
+(documents, errors, sentences, quantities, entities, claims, seconds, characters per
+second); -q silences it.
 
 exit status: 0 all documents processed, 1 some documents have errors (their records are
 still written, with an "errors" list), 2 bad usage (unknown option, missing input, an
@@ -62,11 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with -o FILE: skip the documents already in FILE or in FILE.partial "
                         "(left by an interrupted run) and append the others")
     parser.add_argument("--workers", type=_positive, default=None, metavar="N",
-                        help=f"worker processes (default: all cores, here {default_workers()}; "
-                        "1 = in this process). Output order is input order")
-    parser.add_argument("--emit", choices=("documents", "claims", "gold"), default="documents",
-                        help="documents: one record per document (default); claims: one flat line "
-                        "per claim with its sentence; gold: the four files of GOLD.md into the -o folder")
+                        help=f"worker processes (default: all cores, here {default_workers()}, when the "
+                        f"input holds at least {POOL_MIN_BYTES // 2**20} MB, else 1: below that, starting "
+                        "the pool costs more than it saves; 1 = in this process). Output order is input order")
+    parser.add_argument("--emit", choices=("documents", "claims", "quantities", "entities", "gold"),
+                        default="documents",
+                        help="documents: one record per document (default); claims, quantities, entities: "
+                        "one flat row per claim, quantity or entity mention, with its sentence and offsets "
+                        "(docs/output.md); gold: the four gold-format files into the -o folder")
+    parser.add_argument("--format", choices=FORMATS, default="jsonl",
+                        help="for --emit claims, quantities or entities: JSON lines (default), CSV with a "
+                        "header, or Parquet (needs -o FILE and pyarrow: pip install 'zh-news-extract[parquet]')")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no summary line on stderr at the end (warnings and errors still appear)")
     parser.add_argument("--html", metavar="DIR",
                         help="also write the review pages: one HTML page per document and DIR/index.html "
                         "(without -o, nothing else is written)")
@@ -78,7 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
                         help="publication date of the inputs (今年/去年 resolve against it); a JSONL "
                              "line's own \"date\" and nothing else wins over it")
-    parser.add_argument("--schema", action="store_true", help="print the JSON Schema of one output line and exit")
+    parser.add_argument("--scope", metavar="ID",
+                        help="the place every input is about, a knowledge-base id (adm:230600), for pages whose "
+                        "place is implied by their source; a JSONL line's own \"scope\" field wins")
+    parser.add_argument("--schema", nargs="?", const="documents", choices=("documents", *ROWS), metavar="KIND",
+                        help="print the JSON Schema of one output line and exit: of a document record "
+                        "(default), or of a row of --emit claims, quantities or entities")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -87,14 +112,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.schema:
-        print(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+        schema = Document.model_json_schema() if args.schema == "documents" else row_schema(args.schema)
+        print(json.dumps(schema, ensure_ascii=False, indent=2))
         return 0
     if not args.inputs:
         parser.error("no INPUT given (a file, folder, glob, .jsonl file, or - for stdin)")
     if args.emit == "gold" and not args.output:
         parser.error("--emit gold needs -o DIR (the folder for the four gold-format files)")
     if args.resume and (not args.output or args.emit == "gold"):
-        parser.error("--resume needs -o FILE (with --emit documents or claims)")
+        parser.error("--resume needs -o FILE (with --emit documents, claims, quantities or entities)")
+    if args.format != "jsonl":
+        if args.emit not in ROWS:
+            parser.error(f"--format {args.format} goes with --emit claims, quantities or entities "
+                         "(documents and gold are JSON lines)")
+        if args.resume:
+            parser.error(f"--resume continues JSON lines only, not --format {args.format}")
+        if args.html:
+            parser.error(f"--format {args.format} does not go with --html")
+    if args.format == "parquet":
+        if not args.output:
+            parser.error("--format parquet needs -o FILE (Parquet is a binary file, not a stream)")
+        try:
+            require_pyarrow()
+        except ImportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if args.gold and not args.html:
         parser.error("--gold goes with --html DIR (to score the run, use python -m pipeline.score)")
     if args.gold and not Path(args.gold).is_dir():
@@ -104,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(problem)
     try:
         load_all_rules()
+        if args.scope is not None:
+            try:
+                known_scope(args.scope)
+            except ValueError as exc:
+                parser.error(f"--scope: {exc}")
         count = len(expand_inputs(args.inputs))
         clash = _output_input_clash(args)
         if clash:
@@ -140,7 +187,7 @@ def _abandon(args: argparse.Namespace, code: int) -> int:
     """End a run cut short. With a pool, leave at once: its threads would wait at exit for
     workers still on a document (or killed while sending one); the workers die with this
     process (parallel: PR_SET_PDEATHSIG)."""
-    if (args.workers or default_workers()) > 1:
+    if getattr(args, "chosen_workers", 1) > 1:
         for stream in (sys.stderr, sys.stdout):
             try:
                 stream.flush()
@@ -231,20 +278,36 @@ def _positive(value: str) -> int:
     return number
 
 
-def render(source: Source, emit: str, keep: bool = False) -> tuple[str, list[str], dict[str, bytes], bytes | None]:
-    """One document, processed and serialised (in a worker): (id, errors, UTF-8 lines per
-    output, and the document itself as JSON when the main process needs it for the review
-    pages)."""
+class Rendered(NamedTuple):
+    """One document, processed and serialised in a worker, as the main process needs it."""
+
+    id: str
+    errors: list[str]
+    chunks: dict[str, bytes]  # UTF-8 lines per output: "" the main one, else a gold file's name
+    whole: bytes | None       # the document as JSON, when the review pages need it
+    counts: tuple[int, int, int, int, int]  # characters read, sentences, quantities, entities, claims
+    rows: list[dict] | None = None  # --format parquet: the rows, written by the main process
+
+
+def render(source: Source, emit: str, keep: bool = False, fmt: str = "jsonl") -> Rendered:
     doc = process_source(source)
     whole = document_json(doc) if keep else None
+    rows = None
     if emit == "gold":
         chunks = {name: "".join(dumps(line) + "\n" for line in lines).encode()
                   for name, lines in gold_records(doc).items()}
-    elif emit == "claims":
-        chunks = {"": "".join(dumps(row) + "\n" for row in claim_rows(doc)).encode()}
+    elif emit in ROWS:
+        found = list(ROWS[emit](doc))
+        if fmt == "parquet":
+            chunks, rows = {}, found
+        elif fmt == "csv":
+            chunks = {"": csv_lines(emit, found)}
+        else:
+            chunks = {"": "".join(dumps(row) + "\n" for row in found).encode()}
     else:
         chunks = {"": (whole or document_json(doc)) + b"\n"}
-    return doc.id, doc.errors, chunks, whole
+    counts = (len(source.text or ""), len(doc.sentences), len(doc.quantities), len(doc.entities), len(doc.claims))
+    return Rendered(doc.id, doc.errors, chunks, whole, counts, rows)
 
 
 def render_safely(source: Source, **options):
@@ -258,52 +321,109 @@ def render_safely(source: Source, **options):
         return render(replace(source, text=None, error=message, stage="pipeline"), **options)
 
 
+# Below this much input, one process is faster than a pool: each worker pays the start-up
+# (rules, knowledge base, segmenter: about 2 s of CPU) that the pool then wins back at
+# about 0.4 s per MB on 2 cores (docs/output.md, "Workers").
+POOL_MIN_BYTES = 8 * 2**20
+
+
+def input_bytes(inputs: list[str]) -> int:
+    """The size of the files a run reads (standard input counts as nothing: unknown)."""
+    total = 0
+    for kind, path in expand_inputs(inputs):
+        if path is not None and kind in ("file", "jsonl"):
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+def choose_workers(args: argparse.Namespace) -> int:
+    if args.workers is not None:
+        return args.workers
+    if default_workers() > 1 and input_bytes(args.inputs) >= POOL_MIN_BYTES:
+        return default_workers()
+    return 1
+
+
+class Summary:
+    """The run's totals, printed as one line on stderr at the end."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.documents = self.failed = 0
+        self.counts = [0, 0, 0, 0, 0]
+
+    def add(self, done: Rendered) -> None:
+        self.documents += 1
+        self.failed += bool(done.errors)
+        self.counts = [a + b for a, b in zip(self.counts, done.counts)]
+
+    def line(self) -> str:
+        seconds = time.perf_counter() - self.started
+        chars, sentences, quantities, entities, claims = self.counts
+        rate = chars / seconds if seconds > 0 else 0.0
+        return (f"{self.documents:,} documents ({self.failed:,} with errors), {sentences:,} sentences, "
+                f"{quantities:,} quantities, {entities:,} entities, {claims:,} claims; "
+                f"{seconds:.1f} s, {rate:,.0f} characters/s")
+
+
 def run(args: argparse.Namespace, input_count: int) -> int:
     show_progress = args.progress if args.progress is not None else (sys.stderr.isatty() and input_count > 3)
-    failures = 0
+    summary = Summary()
+    workers = args.chosen_workers = choose_workers(args)
     done: set[str] = set()
+    table = None
     with ExitStack() as stack:
         if args.emit == "gold":
             folder = Path(args.output)
             outs = {name: _Named(stack.enter_context(atomic_writer(folder / f"{name}.jsonl", binary=True)),
                                  folder / f"{name}.jsonl")
                     for name in GOLD_FILES}
+        elif args.format == "parquet":
+            handle = stack.enter_context(atomic_writer(Path(args.output), binary=True))
+            table = ParquetRows(handle, args.emit)
+            outs = {}
         elif args.output:
-            claims = args.emit == "claims"
+            grouped = args.emit in ROWS
             out, done = stack.enter_context(resumable_writer(Path(args.output), args.resume,
-                                                             key="doc" if claims else "id", whole_groups=claims))
+                                                             key="doc" if grouped else "id", whole_groups=grouped))
             outs = {"": out}
         else:
             outs = {"": _Stdout(sys.stdout.buffer)}
+        if args.format == "csv":
+            outs[""].write(csv_header(args.emit))
         bar = None
         if show_progress:
             from tqdm import tqdm
 
             bar = stack.enter_context(tqdm(total=input_count, initial=min(len(done), input_count), unit="file",
                                            file=sys.stderr, desc="pipeline", dynamic_ncols=True))
-        if (args.workers or default_workers()) == 1:
+        if workers == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done)
         if args.date:  # the caller's date for every input that does not give its own
             sources = (replace(s, date=s.date or args.date) if s.error is None else s for s in sources)
+        if args.scope is not None:
+            sources = (source if source.scope else replace(source, scope=args.scope) for source in sources)
         keep = bool(args.html)
-        work = functools.partial(render_safely, emit=args.emit, keep=keep)
+        work = functools.partial(render_safely, emit=args.emit, keep=keep, fmt=args.format)
 
         def documents():
-            nonlocal failures
-            for doc_id, errors, chunks, whole in map_ordered(work, sources, args.workers):
-                failures += bool(errors)
+            for rendered in map_ordered(work, sources, workers):
+                summary.add(rendered)
                 if args.output or not args.html:
-                    for name, text in chunks.items():
+                    for name, text in rendered.chunks.items():
                         outs[name].write(text)
-                    if args.output and args.emit != "gold":
-                        outs[""].flush()
-                if errors:
-                    print(f"warning: {doc_id}: {'; '.join(errors)}", file=sys.stderr)
+                    if table is not None:
+                        table.add(rendered.rows or [])
+                if rendered.errors:
+                    print(f"warning: {rendered.id}: {'; '.join(rendered.errors)}", file=sys.stderr)
                 if bar is not None:
                     bar.update(1)
-                if whole is not None:
-                    yield Document.model_validate_json(whole)
+                if rendered.whole is not None:
+                    yield Document.model_validate_json(rendered.whole)
 
         if args.html:
             from .review import write_report
@@ -313,9 +433,13 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         else:
             for _ in documents():
                 pass
+        if table is not None:
+            table.close()
         for out in outs.values():
             out.flush()
-    return 1 if failures else 0
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return 1 if summary.failed else 0
 
 
 class _Named:

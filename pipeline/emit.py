@@ -1,4 +1,5 @@
-"""Writing results: document JSONL, claim JSONL, and the gold format of shared/spec/GOLD.md."""
+"""Writing results: document JSON lines, the gold format (docs/gold-format.md), and files
+written atomically or resumably."""
 from __future__ import annotations
 
 import contextlib
@@ -59,16 +60,8 @@ def gold_records(doc: Document) -> dict[str, list[dict]]:
         records["claims"].append({"doc": doc.id, "subject_id": c.subject_id, "subject": c.subject,
                                   "indicator": c.indicator, "quantity": c.quantity, **_amount(c),
                                   "unit": c.unit, "qualifier": c.qualifier, "kind": c.kind,
-                                  "time": c.time, "modality": c.modality})
+                                  "time": c.time, "modality": c.modality, "subject_rule": c.subject_rule})
     return records
-
-
-def claim_rows(doc: Document) -> Iterator[dict]:
-    """One flat row per claim, with its sentence and section path: ready for pandas/DuckDB."""
-    for c in doc.claims:
-        sentence = doc.sentences[c.sentence]
-        yield {"doc": doc.id, "sentence": sentence.text, "section": " / ".join(sentence.section_path),
-               **c.model_dump(exclude={"quantity_index"})}
 
 
 class OutputError(Exception):

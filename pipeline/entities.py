@@ -13,6 +13,7 @@ Three recognisers, then one resolver:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,10 +22,18 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .persons import tagged_names
+from .entity_scripts import simplified, traditional_forms, with_traditional
+from .entity_names import body_words, find_bodies, full_name, page_names, short_form_mentions
+from .entity_names import load_rules as load_name_rules
+from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
+from .entity_scope import levels_up, resolve_scope, section_title_ids
+from .entity_scope import most_mentioned_by_level as find_most_mentioned
+from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
-from .segment import is_common_word, word_crosses, words
+from .segment import is_common_word, tagged_words, word_crosses, words
 
 
 class ScopeWord(RuleEntry):
@@ -44,14 +53,22 @@ class NameLength(RuleEntry):
 
 class EntityRules(RuleEntry):
     scope_not_before: str
+    boundary_check_chars: int
+    phrase_heads: list[str]
+    event_heads: list[str]
+    province_abbreviations: dict[str, str]
     capitals: dict[str, str]
     country_of_provinces: str
     street_suffixes: list[str]
     org_suffixes: list[str]
+    fac_suffixes: list[str]
     org_max_chars: int
     org_min_chars: int
     org_left_boundaries: list[str]
+    org_left_boundary_tags: list[str]
+    org_verb_endings: str
     org_not_initial: str
+    org_generic_initials: list[str]
     anaphora: Anaphora
     person_roles: list[str]
     person_verbs: list[str]
@@ -71,6 +88,7 @@ class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper 
     kind: str
     ids: tuple[str, ...] = ()
     level: str | None = None
+    template: str | None = None  # a body's official name with {place} (entity_names)
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,12 @@ class _Compiled:
     rules: EntityRules
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
+    by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    phrase_heads: tuple[str, ...]
+    event_heads: tuple[str, ...]
+    abbreviation_run: re.Pattern
+    official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
+    county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
     # The plain alternations of literal words are compiled with re, not regex: re finds the same
     # matches (leftmost, first alternative wins) several times faster.
@@ -96,7 +120,11 @@ class _Compiled:
     street_suffixes: tuple[str, ...]
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
+    boundary_tags: frozenset[str]
+    fac_suffixes: frozenset[str]
+    generic_initials: tuple[str, ...]
     counted: regex.Pattern
+    counted_before: regex.Pattern
     anaphor_re: regex.Pattern
 
 
@@ -112,53 +140,68 @@ def _compiled() -> _Compiled:
     for surface, level in scope.items():
         if surface not in kb.surfaces:
             names[surface] = ("scope", surface, level)
-    name = f"\\p{{Han}}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
+    for form, word in traditional_forms(list(names)).items():  # 臺灣, 國家統計局, 全國
+        if form not in names:
+            kind, _, payload = names[word]
+            names[form] = (kind, form, payload)
+    # re, not regex, and a character range for Han: these run on every sentence with a cue,
+    # and re matches the same literal alternations several times faster
+    han = "[\u4e00-\u9fff]"
+    name = f"{han}{{{rules.person_name_chars.min},{rules.person_name_chars.max}}}?"
     surname = f"(?:{alternation(rules.compound_surnames)}|[{rules.surnames}])"
-    short_name = f"{surname}\\p{{Han}}{{1,2}}"
+    short_name = f"{surname}{han}{{1,2}}"
     verbs = alternation(rules.person_verbs)
     clause_start = r"(?:^|(?<=[，。；：:“”、\s]))"
     # Cue words: the literal words each organisation, person and anaphor pattern needs. Most
     # sentences hold none, and one pass of this automaton lets find_mentions skip those
     # patterns entirely.
     cue_kinds: dict[str, set[str]] = {}
-    for kind, cue_words in (("org", rules.org_suffixes), ("role", rules.person_roles), ("verb", rules.person_verbs),
-                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners)):
-        for word in cue_words:
+    for kind, cue_words in (("org", [*rules.org_suffixes, *rules.fac_suffixes]), ("role", rules.person_roles), ("verb", rules.person_verbs),
+                            ("title", rules.person_titles_after), ("determiner", rules.anaphora.determiners),
+                            ("body", body_words())):
+        for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
             cue_kinds.setdefault(word, set()).add(kind)
     return _Compiled(
         rules=rules,
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
+        by_surface=names,
+        county_stems=_both_scripts(county_stems(kb)),
+        phrase_heads=tuple(rules.phrase_heads),
+        event_heads=tuple(with_traditional(rules.event_heads)),
+        abbreviation_run=re.compile(f"[{''.join(rules.province_abbreviations)}]{{2,4}}"),
+        official=_both_scripts(e.name for e in kb.entries.values() if e.name_is_surface),
         scope=scope,
-        org_re=re.compile(alternation(rules.org_suffixes)),
-        person_role_re=regex.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
-        person_verb_re=regex.compile(f"{clause_start}({short_name})(?:{verbs})"),
-        person_title_re=regex.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
+        org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
+        fac_suffixes=frozenset(rules.fac_suffixes),
+        person_role_re=re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
+        person_verb_re=re.compile(f"{clause_start}({short_name})(?:{verbs})"),
+        person_title_re=re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
         role_re=re.compile(alternation(rules.person_roles)),
-        surname_re=regex.compile(f"{surname}\\p{{Han}}{{1,2}}$"),
+        surname_re=re.compile(f"{surname}{han}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
-        levels_up=_levels_up(kb),
+        levels_up=levels_up(kb),
         cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
         cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
-        boundary_words=frozenset(rules.org_left_boundaries),
+        boundary_words=frozenset(with_traditional(rules.org_left_boundaries)),
+        boundary_tags=frozenset(rules.org_left_boundary_tags),
+        generic_initials=tuple(rules.org_generic_initials),
         counted=regex.compile(r"[0-9零一二两三四五六七八九十百千万]+[家个所座]"),
+        counted_before=regex.compile(r"[0-9零一二两三四五六七八九十百千万几多]+[家个所座批]$"),  # 两家|新质…学院
         anaphor_re=regex.compile(f"(?:{alternation(rules.anaphora.determiners)})({alternation(rules.anaphora.heads)})"
                                  r"(?!\p{Han}{0,1}(?:们|些))"),
     )
 
 
-def _levels_up(kb: KnowledgeBase) -> dict[str, tuple[tuple[str, str], ...]]:
-    levels_up = {}
-    for entity_id in kb.entries:
-        chain = ((candidate, kb.entries[candidate].level) for candidate in (entity_id, *kb.ancestor_chains[entity_id]))
-        levels_up[entity_id] = tuple((candidate, level) for candidate, level in chain if level is not None)
-    return levels_up
+def _both_scripts(words) -> frozenset[str]:
+    return frozenset(with_traditional(words))
 
 
 def load_rules() -> None:
     _compiled()
+    load_name_rules()
 
 
 def find_mentions(text: str) -> list[Found]:
@@ -175,19 +218,62 @@ def find_mentions(text: str) -> list[Found]:
             continue
         if after.startswith(c.street_suffixes) and _is_place(payload):
             continue  # 山西路: a street, not the province
+        if text.startswith(c.event_heads, end) and _is_place(payload):
+            continue  # 杭州亚运会: the place is nested in the event's name
+        if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
+            # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
+            shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
+                            and c.by_surface[text[start:k]][0] == "kb" and not straddles(text, start, k)), None)
+            if shorter is None:
+                continue
+            end = shorter
+            kind, surface, payload = c.by_surface[text[start:end]]
+        if after and surface not in c.official and text.startswith(c.phrase_heads, end) \
+                and payload[0].startswith("org:") and ordinary_phrase(surface):
+            continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", ids=payload))
-    cues = _cue_kinds(text, c)
+    runs = []
+    if c.abbreviation_run.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
+        runs = [m.span() for m in c.abbreviation_run.finditer(text)]
+        runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
+                and not straddles(text, s, e) and not single_neighbour(text, s, e)]
+    if runs:
+        found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
+                  for s, e in runs for i in range(s, e)]
+        found.sort(key=lambda f: f.start)
+    cues, cue_matches = _cue_kinds(text, c)
+    bodies = []
+    if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
+        places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
+        bodies = [Found(b.start, b.end, text[b.start:b.end], "body", b.place_ids, b.level, b.template)
+                  for b in find_bodies(text, places)]
+        cues.discard("body")
+    if bodies:
+        found = found + bodies
+        found.sort(key=lambda f: (f.start, -f.end))  # stable: a base name spanning the same text stays first
+        found = _without_overlaps(found)
     if not cues:  # names alone: leftmost-longest matches come left to right, without overlaps
         return found
+    # The patterns below are simplified-character rules: a traditional sentence is matched in
+    # its simplified form (the same length, character for character), names cut from the text.
+    plain = simplified(text)
+    if plain == text or len(plain) != len(text):
+        plain = text
+    more: list[Found] = []
     if "org" in cues:
-        found += _organisations(text, found, c)
+        more += _organisations(plain, found, c)
     if not cues.isdisjoint(_PERSON_CUES):
-        found += _persons(text, found, cues, c)
+        more += _persons(plain, found + more, cues, cue_matches, c)
+    found += [f._replace(text=text[f.start : f.end]) for f in more] if plain is not text else more
     if "determiner" in cues:
         for match in c.anaphor_re.finditer(text):
             if not any(f.start < match.end() and match.start() < f.end for f in found):
                 found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
+    return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[Found]) -> list[Found]:
     kept: list[Found] = []
     for f in found:
         if kept and f.start < kept[-1].end:
@@ -196,6 +282,7 @@ def find_mentions(text: str) -> list[Found]:
     return kept
 
 
+_TAGGED_CUES = frozenset({"verb", "title"})
 _PERSON_CUES = frozenset({"role", "verb", "title"})
 
 
@@ -215,9 +302,14 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         if start is None or e - start < c.rules.org_min_chars:
             continue
         name = text[start:e]
-        if name[0] in c.rules.org_not_initial or c.counted.search(name):
+        if name.startswith(c.generic_initials):
+            continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
+        if name[0] in c.rules.org_not_initial or c.counted.search(name) or c.counted_before.search(text, 0, start):
             continue  # 这两家学院, 该合作社: a reference back, not a name
-        out.append(Found(start, e, name, "org", ids=(f"org:{name}",)))
+        kind = "fac" if match.group() in c.fac_suffixes else "org"  # 经济技术开发区: a facility
+        if kind == "fac" and not any(k.start == start and k.kind == "kb" and _is_place(k.ids) for k in known):
+            continue  # 优化工业园区, 个综合保税区: a zone is named by its place (浙江嘉善经济技术开发区)
+        out.append(Found(start, e, name, kind, ids=(f"{kind}:{name}",)))
     return out
 
 
@@ -236,18 +328,23 @@ def _org_start(text: str, suffix_start: int, known: list[Found], c: _Compiled) -
         return None
     # The name starts after the last boundary word of the run …
     position, begin = start, start
-    for word in words(run):
+    for word, tag in tagged_words(run):
         position += len(word)
-        if word in c.boundary_words or _DIGITS.fullmatch(word):
-            begin = position
+        if word in c.boundary_words or _DIGITS.fullmatch(word) or (tag in c.boundary_tags and len(word) > 1) \
+                or (tag.startswith("v") and len(word) > 1 and word[-1] in c.rules.org_verb_endings):
+            begin = position  # 完成|能源集团, 根据|波士顿咨询集团: a verb or preposition ends the run before
     # … or at the last place name in it that follows another place or the run's start
     # (呼和浩特市玉泉区…产业园内蒙古精卓羊绒制品有限公司 → 内蒙古精卓…).
     places = [k for k in known if begin <= k.start < suffix_start and k.kind == "kb" and _is_place(k.ids)
               and not _inside_brackets(text, begin, k.start)]
-    for place in reversed(places):
+    for index in range(len(places) - 1, -1, -1):
+        place = places[index]
         before = text[place.start - 1] if place.start > begin else ""
         if place.start == begin or before in "园区镇村乡旗县市盟" or any(p.end == place.start for p in places):
-            return place.start
+            # the first of a chain of places written together (浙江嘉善经济技术开发区)
+            while index > 0 and places[index - 1].end == places[index].start and places[index - 1].ids[0][:4] == "adm:":
+                index -= 1
+            return places[index].start
     return begin if begin < suffix_start else None
 
 
@@ -256,15 +353,18 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
 
 
-def _cue_kinds(text: str, c: _Compiled) -> set[str]:
-    """Which kinds of cue word (org, role, verb, title, determiner) occur in ``text``."""
+def _cue_kinds(text: str, c: _Compiled) -> tuple[set[str], list[tuple[int, int, int]]]:
+    """Which kinds of cue word (org, role, verb, title, determiner, body) occur in ``text``,
+    and the cue matches themselves (pattern, start, end)."""
     kinds: set[str] = set()
-    for pattern, _, _ in c.cues.find_matches_as_indexes(text, overlapping=True):
+    matches = c.cues.find_matches_as_indexes(text, overlapping=True)
+    for pattern, _, _ in matches:
         kinds |= c.cue_values[pattern]
-    return kinds
+    return kinds, matches
 
 
-def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> list[Found]:
+def _persons(text: str, known: list[Found], cues: set[str], cue_matches, c: _Compiled) -> list[Found]:
+    """Persons in ``text`` (simplified characters); ``known``: the mentions found so far."""
     out = []
     # Only the patterns whose literal words occur can match (a role and a verb for the first).
     patterns = [pattern for pattern, needs in ((c.person_role_re, {"role", "verb"}), (c.person_verb_re, {"verb"}),
@@ -280,6 +380,11 @@ def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> lis
             if any(k.start < e and s < k.end for k in known + out):
                 continue
             out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+    # The tagger's person names right before a speech verb or a title (persons.py)
+    cue_starts = [start for pattern, start, _ in cue_matches if c.cue_values[pattern] & _TAGGED_CUES]
+    for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.rules.not_person_names):
+        if not any(k.start < e and s < k.end for k in known + out):
+            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
     for match in c.role_re.finditer(text) if "role" in cues else ():
@@ -290,7 +395,7 @@ def _persons(text: str, known: list[Found], cues: set[str], c: _Compiled) -> lis
         first = segmented[:1]
         if first and len(first[0]) == 1 and len(segmented) > 1 and len(segmented[1]) <= 2:
             first = [first[0] + segmented[1]]  # 赵|海龙: the surname split off its given name
-        if not first or not c.surname_re.match(first[0]):
+        if not first or not c.surname_re.match(first[0]) or is_common_word(first[0]):
             continue
         s, e = match.end(), match.end() + len(first[0])
         if any(bad in first[0] for bad in c.rules.not_person_names) or any(k.start < e and s < k.end for k in known + out):
@@ -310,12 +415,22 @@ def annotate_entities(doc: Document) -> None:
     counts: Counter[str] = Counter()
     for mentions in per_sentence:
         for m in mentions:
-            if m.kind != "scope" and len(m.ids) == 1:
+            if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems:
                 counts[m.ids[0]] += 1
-    title_ids = _section_title_ids(doc, per_sentence)
+    title_ids = section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
-    most_mentioned = _most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
+    most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
+    province = most_mentioned.get("province")
+    for index, sentence in enumerate(doc.sentences if province else ()):  # “黎从榕”: the page's counties
+        if "“" not in sentence.text and '"' not in sentence.text:
+            continue
+        quoted = [Found(i, i + 1, sentence.text[i], "kb", ids=(entity_id,))
+                  for i, entity_id in quoted_abbreviations(sentence.text, province, kb)
+                  if not any(f.start <= i < f.end for f in per_sentence[index])]
+        if quoted:
+            per_sentence[index] = sorted(per_sentence[index] + quoted, key=lambda f: f.start)
+    places = None  # the divisions the page names, computed at the first shared name
     latest_by_head: dict[str, str] = {}  # anaphor head word → the entity named most recently with it
     for index, (sentence, mentions) in enumerate(zip(doc.sentences, per_sentence)):
         for m in mentions:
@@ -325,18 +440,43 @@ def annotate_entities(doc: Document) -> None:
                     scope_cache[key] = resolve_scope(m.level, sentence.section, doc, title_ids, counts, c,
                                                         most_mentioned)
                 entity_id = scope_cache[key]
+            elif m.kind == "body":  # 省政府, 贵州省政府 → 贵州省人民政府
+                place = _body_place(m, sentence.section, doc, title_ids, counts, c, most_mentioned, scope_cache)
+                if place is None:
+                    if places is None:
+                        places = page_places(kb, counts)
+                    place = resolve_homonym(m.ids, places, kb) if m.ids else None
+                entry = kb.get(place) if place else None
+                if entry is None:
+                    continue
+                entity_id = f"org:{full_name(m.template, entry.name)}"
+                if entity_id not in entities and kb.get(entity_id) is None:
+                    entities[entity_id] = {"id": entity_id, "name": entity_id[4:], "type": "ORG", "mentions": []}
             elif m.kind == "anaphor":
                 entity_id = latest_by_head.get(m.level)
+            elif m.text in c.county_stems:  # 双流, 五台: only where the page names where they are
+                if places is None:
+                    places = page_places(kb, counts)
+                licensed = tuple(i for i in m.ids if supported(i, places, kb))
+                if not licensed:
+                    continue  # 新建, 惠民, 同心: an ordinary word on this page
+                entity_id = resolve_homonym(licensed, places, kb) or f"?{m.text}"
             elif len(m.ids) == 1:
                 entity_id = m.ids[0]
-            else:  # an ambiguous alias: the reading the document mentions most
-                entity_id = max(m.ids, key=lambda i: (counts[i], i))
+            else:  # a name several divisions share: the page decides, else no id (entity_context)
+                if places is None:
+                    places = page_places(kb, counts)
+                entity_id = resolve_homonym(m.ids, places, kb)
+                if entity_id is None:
+                    entity_id = f"?{m.text}"  # one id-less entity per shared surface
             if entity_id is None:
                 continue
             entity = entities.get(entity_id)
             if entity is None:
-                entry = kb.get(entity_id)
-                entity = entities[entity_id] = {"id": entity_id, "name": entry.name if entry else m.text,
+                entry = kb.get(entity_id) or (kb.get(m.ids[0]) if entity_id.startswith("?") else None)
+                entity = entities[entity_id] = {"id": None if entity_id.startswith("?") else entity_id,
+                                                "name": m.text if entity_id.startswith("?") else
+                                                (entry.name if entry else m.text),
                                                 "type": entry.type if entry else _type_of(m), "mentions": []}
             entity["mentions"].append({"start": sentence.start + m.start, "end": sentence.start + m.end, "text": m.text})
             name = entity["name"]
@@ -345,56 +485,35 @@ def annotate_entities(doc: Document) -> None:
                 for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
                     if m.text.endswith(head) or name.endswith(head):
                         latest_by_head[head] = entity_id
+    if short_form_mentions(entities, doc.sentences, lambda name: _leading_place(name, c)):
+        for entity in entities.values():
+            entity["mentions"].sort(key=_START)
+    page_names(entities, kb)
     doc.entities = records(Entity, sorted(entities.values(), key=lambda e: e["mentions"][0]["start"]))
 
 
+_START = operator.itemgetter("start")
+
+
+def _leading_place(name: str, c: _Compiled) -> int:
+    """The length of the division name that ``name`` starts with (四川天齐锂业 → 2), or 0."""
+    for _, start, end in c.names.find_matches_as_indexes(name):
+        if start == 0 and c.name_values[_][0] == "kb" and c.name_values[_][2][0].startswith("adm:"):
+            return end
+        break
+    return 0
+
+
+def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, scope_cache) -> str | None:
+    """The division of a body written after a bare level word (省政府: the page's province),
+    or after one unambiguous division."""
+    if m.level is not None:
+        key = (m.level, section)
+        if key not in scope_cache:
+            scope_cache[key] = resolve_scope(m.level, section, doc, title_ids, counts, c, most_mentioned)
+        return scope_cache[key]
+    return m.ids[0] if len(m.ids) == 1 else None
+
+
 def _type_of(found: Found) -> str:
-    return {"org": "ORG", "person": "PERSON"}.get(found.kind, "ORG")
-
-
-def _section_title_ids(doc: Document, per_sentence: list[list[Found]]) -> dict[int, list[str]]:
-    """The knowledge-base entities each section heading names."""
-    titles: dict[int, list[str]] = {}
-    for sentence, mentions in zip(doc.sentences, per_sentence):
-        if sentence.heading and sentence.section is not None:  # a heading's section is its own
-            titles[sentence.section] = [m.ids[0] for m in mentions if m.kind == "kb" and len(m.ids) == 1]
-    return titles
-
-
-def _level(entry: KBEntry | None) -> str | None:
-    return entry.level if entry else None
-
-
-def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dict[int, list[str]],
-                  counts: Counter, c: _Compiled, most_mentioned: dict[str, str] | None = None) -> str | None:
-    """The entity a context word points at, from the sentence's section, else the document.
-
-    ``most_mentioned``: the document-wide answers (``_most_mentioned``), when the caller
-    has them already."""
-    kb = knowledge_base()
-    if level == "country":
-        return c.rules.country_of_provinces
-    if level == "capital":
-        province = resolve_scope("province", section, doc, title_ids, counts, c, most_mentioned)
-        return c.rules.capitals.get(province) if province else None
-    # 1. the headings the sentence sits under, innermost first
-    while section is not None:
-        for entity_id in title_ids.get(section, []):
-            if _level(kb.get(entity_id)) == level:
-                return entity_id
-        section = doc.sections[section].parent
-    # 2. the entity of that level the document is most about (the same for every section)
-    if most_mentioned is None:
-        most_mentioned = _most_mentioned(counts, c)
-    return most_mentioned.get(level)
-
-
-def _most_mentioned(counts: Counter, c: _Compiled) -> dict[str, str]:
-    """For each level, the entity of that level with the most mentions: its own plus the
-    mentions of the places inside it (a page about 包头 and 通辽 is about 内蒙古)."""
-    votes: dict[str, dict[str, int]] = {}  # level → candidate → mentions
-    for entity_id, n in counts.items():
-        for candidate, level in c.levels_up.get(entity_id, ()):
-            by_id = votes.setdefault(level, {})
-            by_id[candidate] = by_id.get(candidate, 0) + n
-    return {level: max(by_id.items(), key=lambda item: (item[1], item[0]))[0] for level, by_id in votes.items()}
+    return {"org": "ORG", "fac": "FAC", "person": "PERSON"}.get(found.kind, "ORG")

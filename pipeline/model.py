@@ -120,6 +120,7 @@ class Claim(Model):
     sentence: int
     subject: str
     subject_id: str | None = None
+    subject_rule: str | None = Field(None, description="the rule that chose the subject (pipeline/subjects.py)")
     indicator: str
     quantity: str
     quantity_index: int
@@ -148,6 +149,8 @@ class Document(Model):
     encoding: str | None = None
     text: str = ""
     metadata: Metadata = Metadata()
+    scope: str | None = Field(None, description="the place the page is about (a knowledge-base id): given by the "
+                              "caller, else named by the page itself (大庆市统计局…, a title)")
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []

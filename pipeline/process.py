@@ -10,11 +10,12 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claims, entities, quantities, segment, sentences, times
+from . import claim_kinds, claims, entities, quantities, segment, sentences, subjects, times
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import Source, iter_sources
+from .subjects import known_scope
 from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
@@ -32,7 +33,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    for module in (clean_module, sentences, quantities, entities, times, claims):
+    for module in (clean_module, sentences, quantities, entities, times, claims, claim_kinds, subjects):
         module.load_rules()
 
 
@@ -52,13 +53,17 @@ def start_up() -> None:
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
 
 
-def process(text: str, doc_id: str | None = None, source: str | None = None, date: str | None = None) -> Document:
+def process(text: str, doc_id: str | None = None, source: str | None = None, scope: str | None = None,
+            date: str | None = None) -> Document:
     """Run the whole pipeline on one text; never raises for bad content.
 
+    ``scope``: the place the page is about, a knowledge-base id (``adm:230600``), for pages
+    whose place is implied by their source (a city statistics bureau's 全市…); an unknown
+    id is a usage error (ValueError), not a content error.
     ``date``: the publication date, YYYY-MM-DD, when the caller knows it (今年/去年 resolve
     against it); a value that is not a date raises ValueError (a usage error, not content)."""
     given = times.parse_date(date) if date is not None else None
-    doc = Document(id=doc_id or "doc", source=source)
+    doc = Document(id=doc_id or "doc", source=source, scope=subjects.known_scope(scope))
     try:
         build_document(doc, text)
     except Exception as exc:  # noqa: BLE001 — recorded per document, the batch goes on
@@ -92,7 +97,11 @@ def process_source(source: Source) -> Document:
     if source.error is not None:
         return Document(id=source.id, source=source.name, errors=[f"{source.stage}: {source.error}"], warnings=notes)
     assert source.text is not None
-    doc = process(source.text, doc_id=source.id, source=source.name, date=source.date)
+    try:
+        scope = known_scope(source.scope)
+    except ValueError as exc:  # a JSONL line's unknown scope: that line's error record
+        return Document(id=source.id, source=source.name, errors=[f"read: {source.name}: {exc}"], warnings=notes)
+    doc = process(source.text, doc_id=source.id, source=source.name, scope=scope, date=source.date)
     doc.encoding = source.encoding
     if notes:
         doc.warnings[:0] = notes

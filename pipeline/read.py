@@ -159,6 +159,7 @@ class Source:
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
     date: str | None = None  # the publication date the input gives (a JSONL line's "date"), YYYY-MM-DD
+    scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
 
 
 _FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
@@ -224,6 +225,10 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Source(doc_id, where, error=f"{where}: expected an object with a string 'text'", warnings=warnings)
             continue
+        scope = record.get("scope")
+        if scope is not None and not isinstance(scope, str):
+            yield Source(doc_id, where, error=f"{where}: 'scope' must be a knowledge-base id string", warnings=warnings)
+            continue
         text, replaced = replace_surrogates(record["text"])
         if replaced:
             warnings += (f"{where}: {replaced} lone surrogate(s) in the text replaced by U+FFFD",)
@@ -239,7 +244,7 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
             except ValueError as exc:  # the caller's mistake, named: not a silent null
                 yield Source(doc_id, where, error=f"{where}: 'date' {exc}", warnings=warnings)
                 continue
-        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, date=date)
+        yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, date=date, scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:

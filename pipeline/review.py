@@ -30,7 +30,7 @@ from .emit import GOLD_FILES, atomic_writer, dumps, gold_records
 from .model import Claim, Document, Quantity
 
 QUALIFIER_SIGNS = {"=": "", "~": "≈ ", ">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ "}
-GOLD_INPUTS = ("clean", "quantities", "entities", "claims")  # the files of shared/spec/GOLD.md
+GOLD_INPUTS = ("clean", "quantities", "entities", "claims")  # the files of docs/gold-format.md
 
 
 def esc(text: object) -> str:
@@ -493,7 +493,7 @@ def render_index(summaries: list[_Summary], result: dict | None = None, gold_ent
     gold_part = ""
     if result:
         gold_part = ("<section id=\"gold\"><h2>Misses and false positives</h2>"
-                     "<p class=\"hint\">Against the gold folder (shared/spec/GOLD.md); each item links to its "
+                     "<p class=\"hint\">Against the gold folder (docs/gold-format.md); each item links to its "
                      "sentence on the document page.</p>" + "\n".join(sections) + "</section>")
     body = f"""<header class="top">
 <h1>Review: {len(summaries)} document{'s' if len(summaries) != 1 else ''}</h1>
@@ -540,7 +540,7 @@ def _score(records: dict[str, list[dict]], gold: Path, ids: set[str]) -> tuple[d
 def write_report(documents: Iterable[Document], folder: Path, gold: Path | None = None) -> Path:
     """Write one page per document as it comes, then ``index.html``; returns the index path.
 
-    With ``gold`` (a folder in the format of shared/spec/GOLD.md) the index also shows
+    With ``gold`` (a folder in the format of docs/gold-format.md) the index also shows
     per-stage F1 and the misses and false positives, each linking to its sentence.
     """
     folder = Path(folder)
@@ -711,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=Path("report"), metavar="DIR",
                         help="folder for the pages (default: report/)")
     parser.add_argument("--gold", type=Path, metavar="DIR",
-                        help="gold folder (shared/spec/GOLD.md): adds per-stage F1 and the misses "
+                        help="gold folder (docs/gold-format.md): adds per-stage F1 and the misses "
                         "and false positives to the index")
     args = parser.parse_args(argv)
     # The batch CLI does the work (reading, workers, errors, exit codes); this command only

@@ -1,4 +1,4 @@
-"""Score a prediction folder against a gold folder, per shared/spec/GOLD.md.
+"""Score a prediction folder against a gold folder, per docs/gold-format.md.
 
     python -m pipeline.score PRED_DIR --gold gold/ [--json] [--min-f1 quantities=0.97 ...]
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STAGES = ("clean", "quantities", "normalisation", "entities", "claims_strict", "claims_lenient",
-          "kind", "modality", "time", "indicator")
+          "kind", "subject", "modality", "time", "indicator")
 
 
 def norm(text) -> str:
@@ -188,12 +188,15 @@ def score_entities(pred: list[dict], gold: list[dict]):
     return counts, {"missed": sorted(gs - ps), "spurious": sorted(ps - gs)}
 
 
-def claim_strict(p: dict, g: dict) -> bool:
+def subject_right(p: dict, g: dict) -> bool:
+    """The same subject: equal ``subject_id``, or equal ``subject`` text (GOLD.md, strict)."""
     if g.get("subject_id") or p.get("subject_id"):
-        subject = norm(p.get("subject_id")) == norm(g.get("subject_id")) or norm(p.get("subject")) == norm(g.get("subject"))
-    else:
-        subject = norm(p.get("subject")) == norm(g.get("subject"))
-    return subject and same_amount(p, g) and norm(p.get("time")) == norm(g.get("time"))
+        return norm(p.get("subject_id")) == norm(g.get("subject_id")) or norm(p.get("subject")) == norm(g.get("subject"))
+    return norm(p.get("subject")) == norm(g.get("subject"))
+
+
+def claim_strict(p: dict, g: dict) -> bool:
+    return subject_right(p, g) and same_amount(p, g) and norm(p.get("time")) == norm(g.get("time"))
 
 
 def score_claims(pred: list[dict], gold: list[dict]):
@@ -205,6 +208,7 @@ def score_claims(pred: list[dict], gold: list[dict]):
 
     def attributes(p, g):
         return {"kind": norm(p.get("kind")) == norm(g.get("kind")),
+                "subject": subject_right(p, g),
                 "modality": norm(p.get("modality")) == norm(g.get("modality")),
                 "time": norm(p.get("time")) == norm(g.get("time")),
                 "indicator": indicator_right(p.get("indicator"), g.get("indicator"))}
@@ -267,7 +271,7 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict:
             "claims_strict": {"precision": s.precision, "recall": s.recall, "f1": s.f1, "matched": s.tp},
             "claims_lenient": {"precision": le.precision, "recall": le.recall, "f1": le.f1,
                                "matched": le.tp, "pred": le.pred, "gold": le.gold,
-                               **{a: le.accuracy(a) for a in ("kind", "modality", "time", "indicator")}},
+                               **{a: le.accuracy(a) for a in ("kind", "subject", "modality", "time", "indicator")}},
         }
     return {"table": table, "errors": {"clean": clean_misses, "quantities": q_errors,
                                        "entities": e_errors, "claims": c_errors}}
@@ -282,6 +286,7 @@ def metric(table_row: dict, stage: str) -> float:
         "claims_strict": table_row["claims_strict"]["f1"],
         "claims_lenient": table_row["claims_lenient"]["f1"],
         "kind": table_row["claims_lenient"]["kind"],
+        "subject": table_row["claims_lenient"]["subject"],
         "modality": table_row["claims_lenient"]["modality"],
         "time": table_row["claims_lenient"]["time"],
         "indicator": table_row["claims_lenient"]["indicator"],
@@ -290,7 +295,7 @@ def metric(table_row: dict, stage: str) -> float:
 
 def render(table: dict) -> str:
     header = (f"{'document':24} {'clean':>6} | {'qty P':>6} {'R':>6} {'F1':>6} {'norm':>6} | "
-              f"{'ent P':>6} {'R':>6} {'F1':>6} | {'clm-S F1':>8} {'clm-L F1':>8} {'kind':>5} "
+              f"{'ent P':>6} {'R':>6} {'F1':>6} | {'clm-S F1':>8} {'clm-L F1':>8} {'kind':>5} {'subj':>5} "
               f"{'mod':>5} {'time':>5} {'ind':>5}")
     lines = [header, "-" * len(header)]
     for doc, row in table.items():
@@ -300,7 +305,7 @@ def render(table: dict) -> str:
         lines.append(
             f"{doc[:24]:24} {row['clean']:6.3f} | {q['precision']:6.3f} {q['recall']:6.3f} {q['f1']:6.3f} "
             f"{q['normalisation']:6.3f} | {e['precision']:6.3f} {e['recall']:6.3f} {e['f1']:6.3f} | "
-            f"{s['f1']:8.3f} {le['f1']:8.3f} {le['kind']:5.2f} {le['modality']:5.2f} {le['time']:5.2f} "
+            f"{s['f1']:8.3f} {le['f1']:8.3f} {le['kind']:5.2f} {le['subject']:5.2f} {le['modality']:5.2f} {le['time']:5.2f} "
             f"{le['indicator']:5.2f}")
     total = table["ALL"]
     lines.append("")
@@ -332,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.score",
         description="Score predictions (python -m pipeline INPUT --emit gold -o DIR) against a gold "
-        "folder in the format of shared/spec/GOLD.md.",
+        "folder in the format of docs/gold-format.md.",
         epilog="example: python -m pipeline.score pred/ --gold gold/ --min-f1 quantities=0.97 "
         "--min-f1 claims_strict=0.8\nstages: " + ", ".join(STAGES),
     )

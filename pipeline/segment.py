@@ -90,3 +90,11 @@ def is_common_word(text: str) -> bool:
     (全面, 王牌); names it knows (tagged nr) and unknown strings are not common words."""
     tagged = _posseg().lcut(text, HMM=False)
     return len(tagged) == 1 and not tagged[0].flag.startswith("nr")
+
+
+@functools.lru_cache(maxsize=1 << 14)  # asked of the short runs before organisation suffixes, which recur
+def tagged_words(text: str, guess_new_words: bool = False) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech tag) pairs of ``text`` from jieba.posseg (nr: a person's name,
+    v: a verb, p: a preposition …)."""
+    return tuple((pair.word, pair.flag) for pair in _posseg().lcut(text, HMM=guess_new_words))
+

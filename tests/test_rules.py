@@ -82,10 +82,10 @@ def test_every_rule_file_is_consumed():
     from pathlib import Path
 
     consumers = {"clean.yaml", "sentences.yaml", "units.yaml", "quantity_context.yaml", "numerals.yaml"}
-    kb = {f"kb/{p.name}" for p in (rules.RULES_DIR / "kb").glob("*.yaml")}
+    kb = {f"kb/{p.name}" for pattern in ("*.yaml", "*.jsonl") for p in (rules.RULES_DIR / "kb").glob(pattern)}
     from pipeline.kb import kb_files
 
-    optional = {"entities.yaml", "claims.yaml", "scope.yaml", "times.yaml"}
+    optional = {"entities.yaml", "claims.yaml", "subjects.yaml", "scope.yaml", "times.yaml"}
     present = {p.name for p in Path(rules.RULES_DIR).glob("*.yaml")}
     assert present - optional <= consumers, present - consumers
     assert kb == set(kb_files())

@@ -75,3 +75,19 @@ def test_min_f1_thresholds_set_the_exit_code(folders):
     assert failing.returncode == 1 and "FAIL quantities" in failing.stderr
     assert run("--min-f1", "nonsense=1").returncode != 0
     assert json.loads(run("--json").stdout)["table"]["ALL"]["quantities"]["pred"] == 4
+
+
+def test_subject_accuracy_of_lenient_matches(tmp_path):
+    """subj: the share of lenient matches whose subject_id (or, without ids, subject text) agrees."""
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    base = {"doc": "d", "indicator": "地区生产总值", "unit": "CNY", "qualifier": "=", "kind": "level", "time": "2024",
+            "modality": "actual"}
+    write(gold, "claims", [{**base, "quantity": "1亿元", "value": 1e8, "subject_id": "adm:440300", "subject": "深圳市"},
+                           {**base, "quantity": "2亿元", "value": 2e8, "subject_id": None, "subject": "电网"},
+                           {**base, "quantity": "3亿元", "value": 3e8, "subject_id": "iso:CN", "subject": "全国"}])
+    write(pred, "claims", [{**base, "quantity": "1亿元", "value": 1e8, "subject_id": "adm:440300", "subject": "深圳"},
+                           {**base, "quantity": "2亿元", "value": 2e8, "subject_id": None, "subject": "电网"},
+                           {**base, "quantity": "3亿元", "value": 3e8, "subject_id": "adm:440000", "subject": "广东"}])
+    total = evaluate(pred, gold)["table"]["ALL"]
+    assert total["claims_lenient"]["subject"] == pytest.approx(2 / 3)
+    assert total["claims_strict"]["matched"] == 2

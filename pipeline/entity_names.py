@@ -1,0 +1,195 @@
+"""Official names of government and party bodies (rules/entities.yaml canonical_bodies).
+
+贵州省政府 → 贵州省人民政府, 中共深圳市委 → 中国共产党深圳市委员会, 广东统计局 → 广东省统计局,
+and, with a bare level word, 省政府 / 市委 → the body of the province or city the section or
+page is about (the linker resolves the level as it resolves 全省). The place mention inside
+the body's name is part of the one mention (nested names stay one mention).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import NamedTuple
+
+import ahocorasick_rs
+
+from .entity_scripts import simplified
+from .rules import RuleEntry, load_entries, load_fields
+
+
+class Body(RuleEntry):
+    written: list[str]
+    full: str
+    prefix: str | None = None
+
+
+class NameRules(RuleEntry):
+    canonical_not_after: str
+    canonical_levels: dict[str, str]
+    legal_forms: list[str]
+    name_heads: list[str]
+    short_form_min_chars: int
+
+
+class BodyFound(NamedTuple):
+    start: int
+    end: int
+    template: str  # the full name with {place}
+    place_ids: tuple[str, ...]  # the division written before the body, or ()
+    level: str | None  # the bare level word's level, when no division is written
+
+
+@functools.cache
+def _compiled():
+    bodies = load_entries("entities.yaml", "canonical_bodies", Body)
+    rules = load_fields("entities.yaml", NameRules)
+    templates: dict[str, tuple[str, str | None]] = {}
+    for body in bodies:
+        for word in body.written:
+            templates[word] = (body.full.replace("{written}", word), body.prefix)
+    words = list(templates)
+    automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    levels = sorted(rules.canonical_levels.items(), key=lambda kv: -len(kv[0]))
+    return automaton, words, templates, rules, levels
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+def body_words() -> list[str]:
+    """The body words (政府, 委, 统计局 …): the entity stage's cue automaton looks for them."""
+    return list(_compiled()[1])
+
+
+def find_bodies(text: str, places: list) -> list[BodyFound]:
+    """Bodies in one sentence. ``places``: the sentence's knowledge-base mentions of
+    divisions (objects with start, end, ids)."""
+    automaton, words, templates, rules, levels = _compiled()
+    out = []
+    for pattern, start, end in automaton.find_matches_as_indexes(text):
+        if end < len(text) and text[end] in rules.canonical_not_after:
+            continue  # 委员, 委托
+        template, prefix = templates[words[pattern]]
+        # the division right before, or before its own level word (深圳|市委: the segmenter
+        # cut 深圳市 before 市委)
+        place = next((p for p in places if p.end == start or (p.end < start and text[p.end:start] in rules.canonical_levels)), None)
+        if place is not None:
+            begin = place.start
+            if prefix and text[max(0, begin - len(prefix)):begin] == prefix:
+                begin -= len(prefix)
+            out.append(BodyFound(begin, end, template, place.ids, None))
+            continue
+        for word, level in levels:
+            begin = start - len(word)
+            if begin >= 0 and text[begin:start] == word and (begin == 0 or not _is_han(text[begin - 1])
+                                                                 or text[begin - 1] in "的在和与及由对向经据"):
+                out.append(BodyFound(begin, end, template, (), level))
+                break
+    return out
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def full_name(template: str, place_name: str) -> str:
+    return template.replace("{place}", place_name)
+
+
+def starts_body(rest: str) -> bool:
+    """True when ``rest`` starts with a body word or a level word (贵州|省政府, 深圳|市委): a
+    word of the segmenter that runs from a place into a body keeps the place a mention."""
+    automaton, words, templates, rules, levels = _compiled()
+    return rest.startswith(tuple(rules.canonical_levels)) or rest.startswith(tuple(words)) \
+        or rest.startswith(tuple(rules.name_heads))
+
+
+def _legal_stem(name: str, rules: NameRules) -> str | None:
+    forms = _legal_forms(tuple(rules.legal_forms))
+    if not name.endswith(forms):
+        return None
+    for form in forms:  # longest first
+        if name.endswith(form) and len(name) > len(form):
+            return name[: -len(form)]
+    return None
+
+
+@functools.cache
+def _legal_forms(forms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def page_names(entities: dict[str, dict], kb) -> None:
+    """A base company the page never writes in full takes the fullest form the page uses
+    as its id and name (GOLD.md: the full registered name when the page gives it)."""
+    rules = _compiled()[3]
+    renamed = {}
+    for key, entity in entities.items():
+        entry = kb.get(entity["id"]) if entity["id"] else None
+        if entry is None or entry.page_id != "fullest":
+            continue
+        written = {m["text"] for m in entity["mentions"]}
+        if entry.name in written or any(_legal_stem(w, rules) is not None for w in written):
+            continue  # the page writes the registered name (in full, or a bracket variant)
+        fullest = max(written, key=lambda w: (len(w), w))
+        renamed[key] = fullest
+    for key, fullest in renamed.items():
+        entities[key]["id"] = f"org:{simplified(fullest)}"
+        entities[key]["name"] = fullest
+
+
+def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool:
+    """Mentions of page-local short forms: a company written in full (天齐锂业股份有限公司)
+    makes its stem (天齐锂业), and the stem without a leading division (四川|天齐锂业), a
+    mention wherever the page writes it alone. ``places_in(name)``: the length of a leading
+    division name in ``name``, or 0. True when mentions were added."""
+    rules = _compiled()[3]
+    stems: dict[str, str] = {}
+    for key, entity in entities.items():
+        if entity["type"] != "ORG":
+            continue
+        for m in entity["mentions"]:
+            stem = _legal_stem(m["text"], rules)
+            if not stem:
+                continue
+            for form in (stem, stem[places_in(stem):]):
+                if len(form) >= rules.short_form_min_chars and form not in stems:
+                    stems[form] = key
+    if not stems:
+        return False
+    added = False
+    taken = [(m["start"], m["end"]) for e in entities.values() for m in e["mentions"]]
+    automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    forms = list(stems)
+    # one pass over the page: the sentences joined by a separator no name holds
+    joined, offsets, position = [], [], 0
+    for sentence in sentences:
+        joined.append(sentence.text)
+        offsets.append((position, sentence.start))
+        position += len(sentence.text) + 1
+    starts = [o[0] for o in offsets]
+    for pattern, start, end in automaton.find_matches_as_indexes("\n".join(joined)):
+        index = bisect.bisect_right(starts, start) - 1
+        a, b = offsets[index][1] + start - offsets[index][0], offsets[index][1] + end - offsets[index][0]
+        if stems[forms[pattern]] not in entities:
+            continue
+        overlapping = [(s, e) for s, e in taken if s < b and a < e]
+        if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
+            continue  # inside the full name, or across another mention
+        if overlapping:  # 晶安新材料 holds 安新: the nested name is no mention of its own
+            _drop_mentions(entities, set(overlapping))
+            taken = [span for span in taken if span not in overlapping]
+        entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
+        taken.append((a, b))
+        added = True
+    return added
+
+
+def _drop_mentions(entities: dict[str, dict], spans: set[tuple[int, int]]) -> None:
+    for key in list(entities):
+        mentions = [m for m in entities[key]["mentions"] if (m["start"], m["end"]) not in spans]
+        if mentions:
+            entities[key]["mentions"] = mentions
+        else:
+            del entities[key]

@@ -1,0 +1,529 @@
+"""Subjects: whose figure a claim states (cues: ``rules/subjects.yaml``).
+
+For each amount the candidates are tried from the narrowest context to the widest, and
+the first rule that gives one names the claim's ``subject_rule``:
+
+- ``respectively``: 广东、江苏和浙江的增速分别为2%、1.6%和2.5% pairs names and amounts in order;
+- ``bracketed``: 广东（59518亿元）、江苏（56909亿元）: the name just before the bracket;
+- ``compared``: 高于全国平均水平的8.1%: a figure quoted for comparison belongs to the
+  place it is compared with;
+- ``speaker``: inside a quotation, 我们/我市 stand for the speaker's organisation;
+- ``quote_scene``: a sentence that is all quotation takes the subject of the next one;
+- ``clause``: the nearest mention before the amount that opens its clause (after a time
+  phrase or a connector) — the most specific division when names nest (广东省深圳市 →
+  深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
+- ``company``: a bare 公司 in subject position, the company the page is most about;
+- ``after``: a sentence that names its subject only after the amount;
+- ``paragraph``: the subject carried from the paragraph's previous claim or sentence;
+- ``section``: the entity the section heading names;
+- ``scope``: the page's scope — given by the caller, or named by the page itself
+  (大庆市统计局…, a title naming a place) — else ``page``: the place the page mentions most.
+
+A subject is (text as written, entity id or None, rule).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import regex
+
+from .kb import knowledge_base
+from .model import Document, Quantity, Sentence
+from .rules import RuleEntry, alternation, load_entries, load_fields
+
+
+class ScopeWord(RuleEntry):
+    surface: str
+    level: str  # country, province, prefecture, county
+
+
+class SubjectRules(RuleEntry):
+    subject_openers: list[str]
+    subject_max_prefix: int
+    not_subject_after: list[str]
+    scene_openers: list[str]
+    speaker_pronouns: list[str]
+    listed_example: str
+    country: str
+    self_naming: list[str]
+    comparison_words: list[str]
+    compared_gap: str
+    respectively: list[str]
+    list_joiners: str
+    company_words: list[str]
+    page_types: list[str]
+    speech_verbs: list[str]
+
+
+class Subject(NamedTuple):
+    text: str
+    id: str | None
+    rule: str
+
+
+# (start, end, text, id, type) of one entity mention, offsets into the document text
+Mention = tuple[int, int, str, str | None, str]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: SubjectRules
+    openers: regex.Pattern
+    listed_example: regex.Pattern
+    not_subject_after: tuple[str, ...]
+    scope_words: dict[str, str]  # surface → level
+    scope_re: regex.Pattern
+    self_naming: regex.Pattern
+    comparison_end: regex.Pattern  # a comparison word ending the text before a mention
+    compared_gap: regex.Pattern
+    respectively: regex.Pattern
+    joiners: regex.Pattern  # only list joiners between two items
+    company_words: frozenset[str]
+    speech: regex.Pattern
+    list_or_comparison_words: regex.Pattern  # a sentence without any needs no list or comparison rule
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    rules = load_fields("subjects.yaml", SubjectRules)
+    scope = {w.surface: w.level for w in load_entries("subjects.yaml", "scope_words", ScopeWord)}
+    return _Compiled(
+        rules=rules,
+        openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
+        listed_example=regex.compile(rules.listed_example),
+        not_subject_after=tuple(rules.not_subject_after),
+        scope_words=scope,
+        scope_re=regex.compile(alternation(scope)),
+        self_naming=regex.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
+        comparison_end=regex.compile(f"(?:{alternation(rules.comparison_words)})$"),
+        compared_gap=regex.compile(rules.compared_gap),
+        respectively=regex.compile(alternation(rules.respectively)),
+        joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
+        company_words=frozenset(rules.company_words),
+        speech=regex.compile(alternation(rules.speech_verbs)),
+        list_or_comparison_words=regex.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
+    )
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+def known_scope(scope: str | None) -> str | None:
+    """``scope`` when the knowledge base knows it; a ValueError (a usage error) otherwise."""
+    if scope is not None and knowledge_base().get(scope) is None:
+        raise ValueError(f"unknown scope {scope!r}: expected a knowledge-base id such as adm:230600")
+    return scope
+
+
+_SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
+_LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.pattern)  # searched from the end
+_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?]")
+
+
+@functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
+def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]) -> bool:
+    """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
+    one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
+    object or a place, not the subject — unless it sets the scene of the sentence."""
+    c = _compiled()
+    last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
+    clause_start = last_break.end() if last_break else 0
+    if clause_start == 0 and text[:start] in c.rules.scene_openers:
+        clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
+        return clause_break is not None and clause_break.group() in "，,"
+    if text[clause_start:start].endswith(c.not_subject_after):
+        return False
+    prefix = strip_times(text[clause_start:start])
+    prefix = c.openers.sub("", prefix.strip())
+    return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _listed_example(text: str, mention_end: int) -> bool:
+    """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
+    count are examples of what is counted, not a subject."""
+    return _compiled().listed_example.match(text, mention_end) is not None
+
+
+class _Candidates(NamedTuple):
+    """A sentence's mentions that may be the subject of its amounts, and those listed as
+    examples of a counted group (which never are)."""
+    usable: list
+    listed: list
+
+
+class SubjectResolver:
+    """Per document: the mentions by sentence, the page's scope and fallbacks, built once;
+    per amount, ``subject`` tries the rules of the module docstring in order."""
+
+    def __init__(self, doc: Document, strip_times: Callable[[str], str] = lambda text: text):
+        self.doc = doc
+        self._strip = strip_times
+        self._starts = [s.start for s in doc.sentences]
+        self._all_mentions = sorted((m.start, m.end, m.text, e.id, e.type) for e in doc.entities for m in e.mentions)
+        self.scope = doc.scope or self._named_scope()
+        self.mentions = self._mentions_by_sentence()
+        self.section_subjects = self._section_subjects()
+        self.default = self._page_subject()
+        self.company = self._main_company()
+        self._candidates: dict[int, _Candidates] = {}
+        self._subjects: dict[int, Subject | None] = {}
+        self._list_or_comparison: dict[int, bool] = {}
+        self._last_rule: dict[int, str] = {}  # sentence → the rule of its last claim's subject
+        self._quantities: dict[int, list[Quantity]] = {}
+        for quantity in doc.quantities:
+            self._quantities.setdefault(quantity.sentence, []).append(quantity)
+        self.carried: dict[int, Subject] = {}  # paragraph → subject of its last claim
+
+    # ------------------------------------------------------------------ the page
+
+    def _named_scope(self) -> str | None:
+        """The place a page names as its author (大庆市统计局, 贵州省人民政府) or in its title."""
+        c = _compiled()
+        kb = knowledge_base()
+        found = [f for f in self._raw_mentions() if f[3] and f[3].startswith("adm:")]
+        paragraphs = self.doc.paragraphs
+        # (the author names itself at the head or the foot of a page, or in a heading)
+        edges = [(p.start, p.end) for p in (paragraphs[:1] + paragraphs[-1:] + [p for p in paragraphs if p.heading])]
+        for start, end, _, entity_id, _ in found:
+            if c.self_naming.match(self.doc.text, end) and any(a <= start < b for a, b in edges):
+                return entity_id
+        titles = [s for s in self.doc.sentences if s.heading]
+        if titles and titles[0].start == 0:
+            for start, end, _, entity_id, _ in found:
+                if titles[0].start <= start < titles[0].end and kb.get(entity_id) is not None:
+                    return entity_id
+        return None
+
+    def _raw_mentions(self) -> list[Mention]:
+        return self._all_mentions
+
+    def _scope_at(self, level: str) -> str | None:
+        """The division of ``level`` that the page's scope is or lies in."""
+        if level == "country":
+            return _compiled().rules.country
+        if self.scope is None:
+            return None
+        kb = knowledge_base()
+        for candidate in (self.scope, *kb.ancestors(self.scope)):
+            entry = kb.get(candidate)
+            if entry is not None and entry.level == level:
+                return candidate
+        return None
+
+    def _mentions_by_sentence(self) -> dict[int, list[Mention]]:
+        """Entity mentions per sentence index, with scope words (全国, 全市 …) the entity
+        stage left unresolved, and those the page's scope resolves first."""
+        c = _compiled()
+        out: dict[int, list[Mention]] = {}
+        for mention in self._raw_mentions():
+            i = bisect.bisect_right(self._starts, mention[0]) - 1
+            if i >= 0:
+                level = c.scope_words.get(mention[2])
+                if level is not None:
+                    resolved = self._scope_at(level)
+                    if resolved is not None:
+                        mention = (*mention[:3], resolved, "GPE")
+                out.setdefault(i, []).append(mention)
+        # scope words the entity stage left out: one scan of the whole text
+        for match in c.scope_re.finditer(self.doc.text):
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0 or end > self.doc.sentences[i].end:
+                continue
+            have = out.get(i, [])
+            if any(m[0] < end and start < m[1] for m in have):
+                continue
+            out.setdefault(i, []).append((start, end, match.group(), self._scope_at(c.scope_words[match.group()]), "GPE"))
+            have = out[i]
+            have.sort()
+        return out
+
+    def _section_subjects(self) -> dict[int | None, Subject]:
+        """The entity each section's heading names (innermost heading wins)."""
+        by_title: dict[int, Subject] = {}
+        for index, sentence in enumerate(self.doc.sentences):
+            if sentence.heading and sentence.section is not None:  # a heading's section is its own
+                found = [m for m in self.mentions.get(index, []) if m[4] in ("GPE", "ORG") and m[3]]
+                if found:
+                    by_title[sentence.section] = Subject(found[0][2], found[0][3], "section")
+        out: dict[int | None, Subject] = {}
+        for section in self.doc.sections:
+            current = section
+            while current is not None:
+                if current.id in by_title:
+                    out[section.id] = by_title[current.id]
+                    break
+                current = self.doc.sections[current.parent] if current.parent is not None else None
+        return out
+
+    def _page_subject(self) -> Subject | None:
+        """The page's scope, else the division the page mentions most (counting the mentions
+        of the places inside it too: a page about 包头 and 通辽 is about 内蒙古), else the
+        country or organisation it mentions most."""
+        kb = knowledge_base()
+        if self.scope is not None:
+            entry = kb.get(self.scope)
+            return Subject(entry.name if entry else self.scope, self.scope, "scope")
+        rules = _compiled().rules
+        divisions: dict[str, int] = {}
+        others: dict[str, int] = {}
+        first: dict[str, str] = {}
+        for entity in self.doc.entities:
+            if not entity.id or entity.type not in rules.page_types or not entity.mentions:
+                continue
+            first.setdefault(entity.id, entity.mentions[0].text)
+            if entity.id.startswith("adm:"):
+                for candidate in (entity.id, *kb.ancestors(entity.id)):
+                    if candidate.startswith("adm:"):
+                        divisions[candidate] = divisions.get(candidate, 0) + len(entity.mentions)
+            elif entity.id == rules.country or entity.type == "ORG":
+                others[entity.id] = others.get(entity.id, 0) + len(entity.mentions)
+        # 全国/我国 that no entity covers count for the country (a national page may name it so only)
+        linked = {m[0] for m in self._all_mentions}
+        for mentions in self.mentions.values():
+            for start, end, text, entity_id, _ in mentions:
+                if entity_id == rules.country and start not in linked:
+                    others[entity_id] = others.get(entity_id, 0) + 1
+                    first.setdefault(entity_id, text)
+        counts = divisions or others
+        if not counts:
+            return None
+        best = max(counts, key=lambda i: (counts[i], i))
+        if best not in first:
+            entry = kb.get(best)
+            first[best] = entry.name if entry else best
+        return Subject(first[best], best, "page")
+
+    def _main_company(self) -> str | None:
+        orgs = [e for e in self.doc.entities if e.type == "ORG" and e.id and e.mentions]
+        return max(orgs, key=lambda e: len(e.mentions)).id if orgs else None
+
+    # ------------------------------------------------------------------ per amount
+
+    def candidates(self, index: int) -> _Candidates:
+        if index not in self._candidates:
+            self._candidates[index] = self._find_candidates(self.doc.sentences[index], self.mentions.get(index, []),
+                                                            self._quantities.get(index, []))
+        return self._candidates[index]
+
+    def _find_candidates(self, sentence: Sentence, mentions: list[Mention], amounts: list[Quantity]) -> _Candidates:
+        text, base = sentence.text, sentence.start
+        chains = knowledge_base().ancestor_chains
+        listed = [m for m in mentions if _listed_example(text, m[1] - base)]
+        speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
+        quoting = any(mark in text for mark in "“「『")
+        usable: list = []
+        for m in mentions:
+            if m in listed or (quoting and m[4] == "PERSON"):
+                continue
+            if speech:
+                next_amount = next((q.start - base for q in amounts if q.start >= m[1]), len(text))
+                if self._speaks(text[m[1] - base : next_amount]):
+                    continue
+            if usable and usable[-1][1] == m[0] and m[3] and usable[-1][3] in chains.get(m[3], ()):
+                # 广东省深圳市: the most specific division the names nest down to
+                usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
+                continue
+            if in_subject_position(text, m[0] - base, self._strip):
+                usable.append(m)
+        return _Candidates(usable, listed)
+
+    @staticmethod
+    def _speaks(rest: str) -> bool:
+        """A speaker is not the subject of what it says (国家统计局…，认为…, 某某说…): a speech
+        verb between the mention and the next amount. (A person is the subject of what they
+        do, 李克强…签署了8项协议, unless the sentence quotes.)"""
+        return _compiled().speech.search(rest) is not None
+
+    def subject_of(self, index: int) -> Subject | None:
+        """The last mention of sentence ``index`` that stands in subject position."""
+        if index not in self._subjects:
+            usable = self.candidates(index).usable
+            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], "paragraph") if usable else None
+        return self._subjects[index]
+
+    def first_subject(self, index: int) -> Subject | None:
+        usable = self.candidates(index).usable
+        return Subject(usable[0][2], usable[0][3], "quote_scene") if usable else None
+
+    def paragraph_subject(self, index: int) -> Subject | None:
+        """The subject stated last before sentence ``index`` in its paragraph."""
+        sentences = self.doc.sentences
+        paragraph = sentences[index].paragraph
+        earlier = index - 1
+        while earlier >= 0 and sentences[earlier].paragraph == paragraph:
+            found = self.subject_of(earlier)
+            if found:
+                return found
+            earlier -= 1
+        return None
+
+    def subject(self, quantity: Quantity, following: int | None = None) -> Subject:
+        """The subject of ``quantity``; ``following``: the next sentence of the paragraph
+        when the amount's sentence is all quotation."""
+        index = quantity.sentence
+        sentence = self.doc.sentences[index]
+        mentions = self.mentions.get(index, [])
+        if index not in self._list_or_comparison:
+            self._list_or_comparison[index] = _compiled().list_or_comparison_words.search(sentence.text) is not None \
+                or (len(self._quantities.get(index, ())) >= 2 and self._names_listed(sentence, mentions))
+        found = None
+        if mentions and self._list_or_comparison[index]:
+            found = (self._respectively(sentence, quantity, mentions) or self._bracketed(sentence, quantity, mentions)
+                     or self._compared(sentence, quantity, mentions))
+        found = (found
+                 or ("“" in sentence.text and self._speaker(sentence, quantity, mentions) or None)
+                 or (self.first_subject(following) if following is not None else None)
+                 or self._in_sentence(sentence, quantity, self.candidates(index)))
+        if found is None:
+            carried = self.carried.get(sentence.paragraph) or self.paragraph_subject(index)
+            if carried is not None:
+                found = carried._replace(rule="paragraph")
+        found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
+        if found.rule in ("clause", "after", "paragraph", "company"):
+            self.carried[sentence.paragraph] = found
+        self._last_rule[index] = found.rule
+        return found
+
+    @staticmethod
+    def _names_listed(sentence: Sentence, mentions: list[Mention]) -> bool:
+        """Whether two names of the sentence stand joined as items of a list (广东和江苏)."""
+        joiners, text, base = _compiled().joiners, sentence.text, sentence.start
+        return any(0 < b[0] - a[1] <= 2 and joiners.match(text[a[1] - base : b[0] - base])
+                   for a, b in zip(mentions, mentions[1:]))
+
+    def _respectively(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
+        """广东、江苏、山东和浙江的增速分别是2%、1.6%、3.6%和2.5%: names and amounts in order."""
+        c = _compiled()
+        text, base = sentence.text, sentence.start
+        q_start = quantity.start - base
+        clause_start = _last_break(text, q_start)
+        marker = None
+        for match in c.respectively.finditer(text, clause_start, q_start):
+            marker = match
+        # after 分别, the amounts from it on; without it (广东和江苏的GDP为14万亿元和13.7万亿元),
+        # the list of amounts in the clause that holds this one
+        first = marker.end() if marker is not None else clause_start
+        amounts = [q for q in self._quantities.get(quantity.sentence, []) if q.start - base >= first]
+        run: list[Quantity] = []
+        for q in amounts:
+            if run and not c.joiners.match(text[run[-1].end - base : q.start - base]):
+                if quantity in run:
+                    break
+                run = []  # (without 分别: a list that ends before this amount is another one)
+            run.append(q)
+        if quantity not in run or len(run) < 2:
+            return None
+        names_end = marker.start() if marker is not None else run[0].start - base
+        names: list[Mention] = []
+        kb = knowledge_base()
+        left = None  # where the leftmost item so far starts (its province included)
+        for m in reversed([m for m in mentions if clause_start <= m[0] - base and m[1] - base <= names_end
+                           and m[4] != "PERSON"]):
+            if names and m[1] == left and m[3] and m[3] in kb.ancestors(names[0][3] or ""):
+                left = m[0]  # 湖南省长沙市: the city is the item
+                continue
+            if names and not c.joiners.match(text[m[1] - base : left - base]):
+                break
+            names.insert(0, m)
+            left = m[0]
+        if len(names) != len(run):
+            return None
+        name = names[run.index(quantity)]
+        return Subject(name[2], name[3], "respectively")
+
+    def _bracketed(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
+        """广东（59518亿元）、江苏（56909亿元）: the amount in brackets right after a name."""
+        text, base = sentence.text, sentence.start
+        for m in mentions:
+            gap = text[m[1] - base : quantity.start - base]
+            if 1 <= len(gap) <= 3 and gap[0] in "（(" and m[4] != "PERSON":
+                return Subject(m[2], m[3], "bracketed")
+        return None
+
+    def _compared(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
+        """高于全国平均水平的8.1%, 比陕西的28568元: the figure of the place compared with; and
+        the later items of a list of them (…的8.1%、陕西28568元)."""
+        c = _compiled()
+        text, base = sentence.text, sentence.start
+        for m in reversed(mentions):
+            if m[1] > quantity.start:
+                continue
+            gap = text[m[1] - base : quantity.start - base]
+            start = m[0] - base
+            if c.compared_gap.fullmatch(gap) and c.comparison_end.search(text, max(0, start - 4), start):
+                return Subject(m[2], m[3], "compared")
+            if not gap and start and text[start - 1] in "、，," and self._last_rule.get(quantity.sentence) == "compared":
+                return Subject(m[2], m[3], "compared")
+            return None
+        return None
+
+    def _speaker(self, sentence: Sentence, quantity: Quantity, mentions: list[Mention]) -> Subject | None:
+        """“……我们组织了5名教师……”某局局长某某说: inside a quotation, a first-person subject
+        is the speaker's organisation, named after the closing quote."""
+        text = sentence.text
+        q_start = quantity.start - sentence.start
+        opened = text.rfind("“", 0, q_start)
+        closed = text.find("”", q_start)
+        if opened < 0 or closed < 0 or text.rfind("”", 0, q_start) > opened:
+            return None
+        inside = text[opened:q_start]
+        pronoun = next((p for p in _compiled().rules.speaker_pronouns if p in inside), None)
+        if pronoun is None:
+            return None
+        speaker = [m for m in mentions if m[0] - sentence.start > closed and m[4] in ("ORG", "FAC", "GPE")]
+        return Subject(pronoun, speaker[0][3] if speaker else None, "speaker")
+
+    def _in_sentence(self, sentence: Sentence, quantity: Quantity, candidates: _Candidates) -> Subject | None:
+        # The nearest mention before the amount that opens its clause: across a list of
+        # clauses (…，其中…，…) the closest governing subject wins.
+        text = sentence.text
+        usable, listed = candidates
+        before = [m for m in usable if m[1] <= quantity.start]
+        counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
+                                         and in_subject_position(text, m[0] - sentence.start, self._strip)
+                                         for m in listed)
+        company = self._company_word(sentence, quantity)
+        if before and not counted_group_opens_clause:
+            start, end, name, entity_id, _ = before[-1]
+            if company is not None and company[0] > end:
+                return company[1]
+            return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")
+        # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
+        # counted with its examples is the subject of its clauses; the names before it are not.)
+        if company is not None:
+            return company[1]
+        after = [m for m in usable if m[0] >= quantity.end]  # “…71.2℃…”11月10日，锡林热电公司…
+        if after and not before and self.carried.get(sentence.paragraph) is None \
+                and self.paragraph_subject(quantity.sentence) is None:
+            start, end, name, entity_id, _ = after[0]
+            return Subject(name, entity_id, "after")
+        return None
+
+    def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
+        """公司的营收…: a bare 公司 opening the clause is the company the page is about."""
+        text = sentence.text
+        if self.company is None or not any(word in text for word in _compiled().company_words):
+            return None
+        q_start = quantity.start - sentence.start
+        start = _last_break(text, q_start)
+        for word in _compiled().company_words:
+            at = text.find(word, start, q_start)
+            inside_a_name = any(m[0] <= sentence.start + at < m[1] for m in self.mentions.get(quantity.sentence, []))
+            if at >= 0 and not inside_a_name and in_subject_position(text, at, self._strip):
+                return sentence.start + at, Subject(word, self.company, "company")
+        return None
+
+
+_LAST_CLAUSE_BREAK = regex.compile(r"(?r)" + _CLAUSE_BREAK.pattern)
+
+
+def _last_break(text: str, position: int) -> int:
+    """Where the clause around ``position`` starts."""
+    match = _LAST_CLAUSE_BREAK.search(text, 0, position)
+    return match.end() if match else 0

@@ -1,0 +1,348 @@
+"""Subjects, kinds and not-claims on sentences written for these tests (none from seeds/ or
+the devset), one table per class of the language (shared/spec/GOLD.md, Claims)."""
+import json
+
+import pytest
+
+import pipeline
+from pipeline.kb import knowledge_base
+
+
+def claims(text: str, scope: str | None = None):
+    return pipeline.process(text, doc_id="t", scope=scope).claims
+
+
+def one(text: str, quantity: str, scope: str | None = None):
+    found = [c for c in claims(text, scope) if c.quantity == quantity]
+    assert len(found) == 1, [(c.quantity, c.subject, c.subject_rule) for c in claims(text, scope)]
+    return found[0]
+
+
+def needs(*ids: str) -> None:
+    """Skip when the knowledge base does not hold a division yet (county level of every
+    province comes with the full GB/T 2260 base)."""
+    missing = [i for i in ids if knowledge_base().get(i) is None]
+    if missing:
+        pytest.skip(f"knowledge base lacks {', '.join(missing)}")
+
+
+# ---- nesting: the most specific division that contains the figure
+# (text, quantity, subject_id)
+NESTING = [
+    ("2024年，广东省深圳市地区生产总值达到36000亿元。", "36000亿元", "adm:440300"),
+    ("2023年，江苏省苏州市规模以上工业总产值突破4万亿元。", "4万亿元", "adm:320500"),
+    ("2024年，浙江省杭州市数字经济核心产业增加值为5600亿元。", "5600亿元", "adm:330100"),
+    ("去年四川省成都市接待游客2.8亿人次。", "2.8亿人次", "adm:510100"),
+    ("2025年，山东省青岛市港口货物吞吐量达7亿吨。", "7亿吨", "adm:370200"),
+    ("2024年，黑龙江省大庆市原油产量为3000万吨。", "3000万吨", "adm:230600"),
+    ("2023年，湖北省武汉市新增市场主体35万户。", "35万户", "adm:420100"),
+    ("2024年，河南省郑州市进出口总额达到5800亿元。", "5800亿元", "adm:410100"),
+    ("2022年，陕西省西安市常住人口达1300万人。", "1300万人", "adm:610100"),
+    ("2024年，福建省厦门市新能源汽车产量达到12万辆。", "12万辆", "adm:350200"),
+    ("2024年，内蒙古自治区包头市稀土产业产值达600亿元。", "600亿元", "adm:150200"),
+    ("2024年，包头市昆都仑区工业增加值增长6%。", "6%", "adm:150203"),
+    ("2023年，赤峰市克什克腾旗接待游客500万人次。", "500万人次", "adm:150425"),
+    ("2024年，呼和浩特市赛罕区新建5G基站800个。", "800个", "adm:150105"),
+    ("2024年，内蒙古呼和浩特市土默特左旗粮食产量达到12亿斤。", "12亿斤", "adm:150121"),
+    # a division named alone, and two named apart, keep their own figures
+    ("2024年，贵州省地区生产总值为23000亿元。", "23000亿元", "adm:520000"),
+    ("2024年，湖南省长沙市和安徽省合肥市分别新增高新技术企业1500家和1800家。", "1800家", "adm:340100"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", NESTING, ids=[c[0][:16] for c in NESTING])
+def test_nesting(text, quantity, subject_id):
+    claim = one(text, quantity)
+    assert (claim.subject_id, claim.subject_rule) in ((subject_id, "clause"), (subject_id, "respectively"))
+
+
+# districts of other provinces: run when the base holds county level everywhere
+DISTRICTS = [
+    ("2024年，深圳市南山区地区生产总值达到9000亿元。", "9000亿元", "adm:440305"),
+    ("2024年，广东省深圳市南山区规上工业总产值增长8%。", "8%", "adm:440305"),
+    ("2023年，北京市海淀区研发投入超过2000亿元。", "2000亿元", "adm:110108"),
+    ("2024年，成都市双流区新增航空企业20家。", "20家", "adm:510116"),
+    ("2024年，杭州市余杭区数字经济增加值增长11%。", "11%", "adm:330110"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", DISTRICTS, ids=[c[0][:16] for c in DISTRICTS])
+def test_districts_of_other_provinces(text, quantity, subject_id):
+    needs(subject_id)
+    assert one(text, quantity).subject_id == subject_id
+
+
+# ---- national figures on a provincial page, and figures quoted for comparison
+NATIONAL = [
+    ("2024年，全国规模以上工业企业利润下降3.3%。", "3.3%", "iso:CN", "national"),
+    ("去年，我国粮食总产量达到1.4万亿斤。", "1.4万亿斤", "iso:CN", "national"),
+    ("2024年，贵州省全年GDP增长5%，全国GDP达到134万亿元。", "134万亿元", "iso:CN", "national"),
+    ("2023年，河南省粮食产量1300亿斤，全国粮食产量13900亿斤。", "13900亿斤", "iso:CN", "national"),
+    ("2024年，四川省地区生产总值增长5.7%，高于全国平均水平的5%。", "5%", "iso:CN", "compared"),
+    ("2024年，山东省居民人均可支配收入42000元，比全国的41000元多1000元。", "41000元", "iso:CN", "compared"),
+    ("2024年，浙江省城镇化率为74%，高于全国平均水平的67%。", "67%", "iso:CN", "compared"),
+    ("2023年，江西省人均收入为34000元，低于广东省的49000元。", "49000元", "adm:440000", "compared"),
+    ("2024年，甘肃省农村居民收入14000元，低于全国平均水平的23000元、陕西17000元。", "17000元", "adm:610000", "compared"),
+    ("2024年，甘肃省农村居民收入14000元，低于全国平均水平的23000元、陕西17000元。", "14000元", "adm:620000", "clause"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,rule", NATIONAL, ids=[c[0][:16] for c in NATIONAL])
+def test_national_and_compared_figures(text, quantity, subject_id, rule):
+    claim = one(text, quantity)
+    assert (claim.subject_id, claim.subject_rule) == (subject_id, rule)
+
+
+# the local subject keeps its own figures: shares of the nation, gaps to it, ranks in it
+LOCAL = [
+    ("2024年，河南省粮食产量占全国的10%。", "10%", "adm:410000", "share"),
+    ("2024年，四川省地区生产总值增长5.7%，高于全国0.7个百分点。", "0.7个百分点", "adm:510000", "level"),
+    ("2024年，湖北省出口增速比全国低2.1个百分点。", "2.1个百分点", "adm:420000", "level"),
+    ("2024年，福建省外贸总额居全国第7位。", "第7位", "adm:350000", "rank"),
+    ("2024年，江苏省地区生产总值增长5.8%。", "5.8%", "adm:320000", "change"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,kind", LOCAL, ids=[c[0][:16] for c in LOCAL])
+def test_local_subject_keeps_its_figures(text, quantity, subject_id, kind):
+    claim = one(text, quantity)
+    assert (claim.subject_id, claim.kind) == (subject_id, kind)
+
+
+# ---- lists: 分别 pairs in order; a bracketed amount belongs to the name before it
+# (text, [(quantity, subject_id)], rule)
+LISTS = [
+    ("2024年，广东、江苏、山东和浙江的GDP增速分别是3.5%、5.8%、5.7%和5.5%。",
+     [("3.5%", "adm:440000"), ("5.8%", "adm:320000"), ("5.7%", "adm:370000"), ("5.5%", "adm:330000")], "respectively"),
+    ("2023年，成都、武汉和西安的常住人口分别为2140万人、1377万人和1307万人。",
+     [("2140万人", "adm:510100"), ("1377万人", "adm:420100"), ("1307万人", "adm:610100")], "respectively"),
+    ("2024年，包头、鄂尔多斯的工业增加值分别增长7.1%和6.4%。",
+     [("7.1%", "adm:150200"), ("6.4%", "adm:150600")], "respectively"),
+    ("2024年，广东（141634亿元）、江苏（137008亿元）、山东（98566亿元）位居前三。",
+     [("141634亿元", "adm:440000"), ("137008亿元", "adm:320000"), ("98566亿元", "adm:370000")], "bracketed"),
+    ("2023年，郑州（13617亿元）和济南（12757亿元）的经济总量均超过万亿元。",
+     [("13617亿元", "adm:410100"), ("12757亿元", "adm:370100")], "bracketed"),
+]
+
+
+@pytest.mark.parametrize("text,expected,rule", LISTS, ids=[c[0][:16] for c in LISTS])
+def test_lists_pair_in_order(text, expected, rule):
+    found = {c.quantity: c for c in claims(text)}
+    for quantity, subject_id in expected:
+        assert (found[quantity].subject_id, found[quantity].subject_rule) == (subject_id, rule), quantity
+
+
+def test_respectively_with_more_names_than_amounts_pairs_nothing():
+    found = {c.quantity: c for c in claims("2024年，贵州、云南和广西的旅游收入分别增长12%和9%。")}
+    assert {c.subject_rule for c in found.values()} != {"respectively"}
+
+
+def test_respectively_list_items_keep_the_verb():
+    found = {c.quantity: c for c in claims("2024年，成都、重庆和西安的社会消费品零售总额分别下降1.2%、2.5%和0.8%。")}
+    assert [(found[q].kind, found[q].value) for q in ("1.2%", "2.5%", "0.8%")] == \
+        [("change", -1.2), ("change", -2.5), ("change", -0.8)]
+
+
+# ---- the page's scope: from the caller, or named by the page itself
+SCOPE_CASES = [
+    # (text, scope, quantity, subject_id, rule)
+    ("2024年，全市地区生产总值增长5.2%。", "adm:230600", "5.2%", "adm:230600", "clause"),
+    ("全市规模以上工业增加值下降1.5%。", "adm:230600", "1.5%", "adm:230600", "clause"),
+    ("我市新增城镇就业3.2万人。", "adm:330100", "3.2万人", "adm:330100", "clause"),
+    ("全省粮食产量达到1400亿斤。", "adm:330100", "1400亿斤", "adm:330000", "clause"),
+    ("全县实现农业总产值45亿元。", "adm:150425", "45亿元", "adm:150425", "clause"),
+    ("社会消费品零售总额增长4.1%。", "adm:230600", "4.1%", "adm:230600", "scope"),
+    ("全国居民消费价格上涨0.2%。", "adm:230600", "0.2%", "iso:CN", "national"),
+]
+
+
+@pytest.mark.parametrize("text,scope,quantity,subject_id,rule", SCOPE_CASES, ids=[c[0][:14] for c in SCOPE_CASES])
+def test_scope_from_the_caller(text, scope, quantity, subject_id, rule):
+    claim = one(text, quantity, scope=scope)
+    assert (claim.subject_id, claim.subject_rule) == (subject_id, rule)
+
+
+def test_scope_is_recorded_on_the_document():
+    assert pipeline.process("全市新增企业500家。", scope="adm:230600").scope == "adm:230600"
+
+
+def test_unknown_scope_is_a_usage_error():
+    with pytest.raises(ValueError, match="unknown scope"):
+        pipeline.process("全市新增企业500家。", scope="adm:999999")
+
+
+@pytest.mark.parametrize("text,subject_id", [
+    ("大庆市统计局\n2024年，全市地区生产总值增长4.6%。", "adm:230600"),
+    ("2024年，全市地区生产总值增长4.6%。\n来源：厦门市统计局", "adm:350200"),
+    ("合肥市人民政府关于2024年经济运行情况的通报\n全市规模以上工业增加值增长9%。", "adm:340100"),
+], ids=["head", "foot", "government"])
+def test_scope_named_by_the_page_itself(text, subject_id):
+    doc = pipeline.process(text)
+    assert doc.scope == subject_id
+    assert [c.subject_id for c in doc.claims] == [subject_id]
+
+
+def test_a_statistics_bureau_quoted_in_the_middle_is_no_scope():
+    doc = pipeline.process("2024年，广东省经济平稳。\n据深圳市统计局数据，全省外贸增长3%。\n全省新增企业5万家。")
+    assert doc.scope is None
+
+
+def test_jsonl_scope_field(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "全市新增企业500家。", "scope": "adm:230600"}, ensure_ascii=False) + "\n"
+                    + json.dumps({"id": "b", "text": "全市新增企业500家。", "scope": "adm:000001"}) + "\n",
+                    encoding="utf-8")
+    docs = {d.id: d for d in pipeline.process_files([path])}
+    assert docs["a"].claims[0].subject_id == "adm:230600"
+    assert docs["b"].errors and "unknown scope" in docs["b"].errors[0]
+
+
+def test_cli_scope(tmp_path, capsys):
+    from pipeline.cli import main
+
+    source = tmp_path / "page.txt"
+    source.write_text("全市新增企业500家。", encoding="utf-8")
+    assert main([str(source), "--emit", "claims", "--scope", "adm:230600", "--workers", "1"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["subject_id"] == "adm:230600"
+    with pytest.raises(SystemExit):
+        main([str(source), "--scope", "adm:999999"])
+
+
+# ---- subjects that are no place: speakers, sources of a standard, persons who act
+SPEAKERS = [
+    ("2024年，湖南省统计局表示，全省地区生产总值增长4.8%。", "4.8%", "adm:430000"),
+    ("按照国家统计局的标准，2024年陕西省城镇化率为66%。", "66%", "adm:610000"),
+    ("据海关总署统计，2024年福建省进出口总额为19900亿元。", "19900亿元", "adm:350000"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", SPEAKERS, ids=[c[0][:16] for c in SPEAKERS])
+def test_speakers_and_sources_are_not_subjects(text, quantity, subject_id):
+    assert one(text, quantity).subject_id == subject_id
+
+
+# ---- kinds and signs (GOLD.md): (text, quantity, kind, value)
+KINDS = [
+    ("2024年，安徽省第二产业增加值达到19000亿元。", "19000亿元", "level", 1.9e12),
+    ("2024年，吉林省服务业增加值为7500亿元。", "7500亿元", "level", 7.5e11),
+    ("2024年，云南省规模以上工业增加值增长3.8%。", "3.8%", "change", 3.8),
+    ("2024年12月，广州市居民消费价格同比上涨0.6%。", "0.6%", "change", 0.6),
+    ("2024年，山西省工业投资增速加快2.3个百分点。", "2.3个百分点", "change", 2.3),
+    ("2024年四季度，江西省制造业采购经理指数回升1.2个百分点。", "1.2个百分点", "change", 1.2),
+    ("2024年，甘肃省调减籽粒玉米种植面积50万亩。", "50万亩", "change", -50e4 * 2000 / 3),
+    ("2024年，辽宁省一般公共预算收入增速比全国低3.2个百分点。", "3.2个百分点", "level", -3.2),
+    ("2024年，河北省投资增速低于全国1.1个百分点。", "1.1个百分点", "level", -1.1),
+    ("2024年，青海省消费增速慢于全国0.5个百分点。", "0.5个百分点", "level", -0.5),
+    ("2024年，重庆市进出口增速高于全国2.4个百分点。", "2.4个百分点", "level", 2.4),
+    ("2024年，工业对陕西省经济增长的贡献率为38%。", "38%", "share", 38),
+    ("2024年，广西壮族自治区数字经济占地区生产总值比重为30%。", "30%", "share", 30),
+    ("2024年，宁夏回族自治区新能源装机比例达到55%。", "55%", "share", 55),
+    ("2024年，天津市研发经费投入强度提高到3.6%。", "3.6%", "level", 3.6),
+    ("2024年，海南省第三产业比重从60%提升到62%。", "62%", "share", 62),
+    ("2024年，湖北省出口额同比下降2%至6000亿元。", "6000亿元", "level", 6e11),
+    ("2024年，浙江省外贸出口实现翻番。", "翻番", "change", 2),
+    ("2024年，新疆维吾尔自治区新增农业合作社1200家、家庭农场3500家。", "3500家", "change", 3500),
+    ("2024年，北京市有15%的居民选择绿色出行。", "15%", "share", 15),
+]
+
+
+@pytest.mark.parametrize("text,quantity,kind,value", KINDS, ids=[c[0][:16] for c in KINDS])
+def test_kind_and_sign(text, quantity, kind, value):
+    claim = one(text, quantity)
+    assert (claim.kind, claim.value) == (kind, pytest.approx(value))
+
+
+def test_later_items_of_a_respectively_list_keep_their_verb():
+    found = {c.quantity: c for c in claims("2024年，吉林省粮食、油料产量分别增长3.1%、2.4%和1.5%。")}
+    assert [found[q].kind for q in ("3.1%", "2.4%", "1.5%")] == ["change"] * 3
+
+
+def _traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+# the same kinds in traditional characters (only the kind and value: a traditional page's
+# names link through the document's simplified view)
+TRADITIONAL_KINDS = [
+    ("2024年，台灣出口金額同比增長9.9%。", "9.9%", "change", 9.9),
+    ("2024年，香港服務業增加值為25000億元。", "25000億元", "level", 2.5e12),
+    ("2024年，台灣製造業產值下降3.5%。", "3.5%", "change", -3.5),
+    ("2024年，澳門旅遊收入佔比達到60%。", "60%", "share", 60),
+    ("2024年，台灣消費者物價上漲2.2%。", "2.2%", "change", 2.2),
+]
+
+
+@pytest.mark.parametrize("text,quantity,kind,value", TRADITIONAL_KINDS, ids=[c[0][:12] for c in TRADITIONAL_KINDS])
+def test_traditional_kind_and_sign(text, quantity, kind, value):
+    claim = one(text, quantity)
+    assert (claim.kind, claim.value) == (kind, pytest.approx(value))
+
+
+def test_traditional_through_opencc_of_a_simplified_sentence():
+    simplified = "2024年，广东省工业增加值增长4.4%，服务业增加值为78000亿元。"
+    for text in (simplified, _traditional(simplified)):
+        found = {c.quantity: c for c in claims(text)}
+        kinds = sorted(c.kind for c in found.values())
+        assert kinds == ["change", "level"], text
+
+
+# ---- not-claims of rules/claims.yaml, from the corpus tests/corpus/not_claims.yaml
+def _not_claim_corpus():
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "corpus" / "not_claims.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+NOT_CLAIMS = _not_claim_corpus()
+
+
+@pytest.mark.parametrize("case", NOT_CLAIMS, ids=[f"{c['quantity']}-{c.get('pattern', 'claim')}" for c in NOT_CLAIMS])
+def test_not_claims_corpus(case):
+    doc = pipeline.process(case["text"])
+    assert any(q.text == case["quantity"] for q in doc.quantities), [q.text for q in doc.quantities]
+    made = [c for c in doc.claims if c.quantity == case["quantity"]]
+    assert bool(made) == bool(case.get("claim")), case
+
+
+def test_every_not_claim_pattern_has_cases_both_ways():
+    from pipeline.rules import load_yaml
+
+    names = {p["name"] for p in load_yaml("claims.yaml")["not_claim_patterns"]}
+    positive = {c["pattern"] for c in NOT_CLAIMS if "pattern" in c}
+    assert names <= positive, names - positive
+    assert sum(1 for c in NOT_CLAIMS if c.get("claim")) >= len(names)
+
+
+@pytest.mark.parametrize("text", [
+    "全國居民收入持續增長。結果顯示，有38%的人口月收入不高，約4億人居住在農村。全國城鎮化率為66%。",
+    "全国居民收入持续增长。调查显示，约4亿人居住在农村。全国城镇化率为66%。",
+], ids=["traditional", "simplified"])
+def test_a_page_that_speaks_of_the_nation_is_national(text):
+    found = {c.quantity: c for c in claims(text)}
+    assert found["4億人" if "億" in text else "4亿人"].subject_id == "iso:CN"
+
+
+def test_a_provincial_page_stays_provincial_despite_national_comparisons():
+    text = "2024年，云南省地区生产总值增长4%，全国增长5%。全国居民收入增长5.3%。全省新增就业50万人。"
+    found = {c.quantity: c for c in claims(text)}
+    assert found["50万人"].subject_id == "adm:530000"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024年，广东和江苏的地区生产总值为14.2万亿元和13.7万亿元。", [("14.2万亿元", "adm:440000"), ("13.7万亿元", "adm:320000")]),
+    ("2024年，成都、重庆的常住人口为2140万人、3190万人。", [("2140万人", "adm:510100"), ("3190万人", "adm:500000")]),
+], ids=["和", "、"])
+def test_lists_pair_in_order_without_respectively(text, expected):
+    found = {c.quantity: c for c in claims(text)}
+    assert [(q, found[q].subject_id) for q, _ in expected] == expected
+
+
+def test_one_name_and_a_list_of_amounts_is_no_pairing():
+    found = {c.quantity: c for c in claims("2024年，广东的出口和进口为5万亿元和3万亿元。")}
+    assert {c.subject_id for c in found.values()} == {"adm:440000"}
+    assert {c.subject_rule for c in found.values()} == {"clause"}
