@@ -31,6 +31,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .times import parse_date
+
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
 # How a file's text is read (pipeline/markup.py): by its extension; anything else is text.
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -159,6 +161,7 @@ class Source:
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
     format: str = "text"  # text, html or markdown: how the pipeline reads ``text``
+    date: str | None = None  # the publication date the input gives (a JSONL line's "date"), YYYY-MM-DD
     scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
 
 
@@ -216,7 +219,8 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
 
 
 def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
-    """Documents from JSON lines ``{"id": ..., "text": ...}``; a bad line is an error record.
+    """Documents from JSON lines ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}`` (date
+    optional: the publication date); a bad line is an error record.
 
     Lines may be bytes, each decoded as UTF-8 on its own: a bad byte costs its line only.
     The id is a string as given; a number or other JSON value is written as JSON (``12``,
@@ -258,8 +262,15 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
+        date = record.get("date")
+        if date is not None:
+            try:
+                parse_date(date)
+            except ValueError as exc:  # the caller's mistake, named: not a silent null
+                yield Source(doc_id, where, error=f"{where}: 'date' {exc}", warnings=warnings)
+                continue
         yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, format=key,
-                     scope=scope or None)
+                     date=date, scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:
