@@ -31,6 +31,7 @@ except ImportError:
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields
 from .claim_kinds import continues_a_list, kind_and_sign
+from .isolation import isolated
 from .segment import runs, words
 from .subjects import SubjectResolver, in_subject_position
 
@@ -542,47 +543,56 @@ def annotate_claims(doc: Document) -> None:
     claims: list[dict] = []  # Claim fields, validated together at the end
     previous: tuple[int, int, str, int, str] | None = None  # sentence, end, kind, sign, indicator
     for index, quantity in enumerate(doc.quantities):
-        sentence = doc.sentences[quantity.sentence]
-        if sentence.heading:
-            continue
-        q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
-        text = sentence.text
-        clauses = ctx.clauses(quantity.sentence)
-        if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
-            continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
-        before = text[:q_start]
-        clause_before = before[clauses.start(q_start) :]
-        # A sentence that is all quotation names its speaker and scene in the next one.
-        following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
-        subject = subjects.subject(quantity, following)
-        if previous is not None and previous[0] == quantity.sentence and \
-                continues_a_list(text[previous[1] - sentence.start : q_start]):
-            # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
-            kind, sign, indicator = previous[2], previous[3], previous[4]
-        else:
-            kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
-                                       _governing_item(text, clauses.start(q_start)))
-            indicator = _indicator(clause_before, subject.text, text[q_end:])
-        previous = (quantity.sentence, quantity.end, kind, sign, indicator)
-        modality = _modality(text, q_start)
-        if modality == "expected":
-            # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
-            time = find_time(ctx.times.get(quantity.sentence, ()), text, before=q_start)
-        else:
-            time = _claim_time(ctx, quantity.sentence, q_start, clause_before)
-            if time is None and following is not None:
-                time = ctx.time_of(following)
-        value, low, high = quantity.value, quantity.low, quantity.high
-        if sign < 0:
-            value = -value if value is not None else None
-            low, high = (-high if high is not None else None), (-low if low is not None else None)
-        claims.append({
-            "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
-            "subject_rule": subject.rule, "indicator": indicator,
-            "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
-            "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
-            "modality": modality})
+        # an amount that fails costs its own claim, recorded with its sentence, not the stage
+        row, previous = isolated(doc, "claims", f"sentence {quantity.sentence}", _claim,
+                                 doc, ctx, subjects, index, quantity, previous, default=(None, previous))
+        if row is not None:
+            claims.append(row)
     doc.claims = records(Claim, claims)
+
+
+def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int, quantity,
+           previous: tuple | None) -> tuple[dict | None, tuple | None]:
+    """The claim of one quantity (Claim fields), or None; and the list state for the next."""
+    sentence = doc.sentences[quantity.sentence]
+    if sentence.heading:
+        return None, previous
+    q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
+    text = sentence.text
+    clauses = ctx.clauses(quantity.sentence)
+    if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
+        return None, previous  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
+    before = text[:q_start]
+    clause_before = before[clauses.start(q_start) :]
+    # A sentence that is all quotation names its speaker and scene in the next one.
+    following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
+    subject = subjects.subject(quantity, following)
+    if previous is not None and previous[0] == quantity.sentence and \
+            continues_a_list(text[previous[1] - sentence.start : q_start]):
+        # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
+        kind, sign, indicator = previous[2], previous[3], previous[4]
+    else:
+        kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
+                                   _governing_item(text, clauses.start(q_start)))
+        indicator = _indicator(clause_before, subject.text, text[q_end:])
+    modality = _modality(text, q_start)
+    if modality == "expected":
+        # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
+        time = find_time(ctx.times.get(quantity.sentence, ()), text, before=q_start)
+    else:
+        time = _claim_time(ctx, quantity.sentence, q_start, clause_before)
+        if time is None and following is not None:
+            time = ctx.time_of(following)
+    value, low, high = quantity.value, quantity.low, quantity.high
+    if sign < 0:
+        value = -value if value is not None else None
+        low, high = (-high if high is not None else None), (-low if low is not None else None)
+    return {
+        "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
+        "subject_rule": subject.rule, "indicator": indicator,
+        "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
+        "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
+        "modality": modality}, (quantity.sentence, quantity.end, kind, sign, indicator)
 
 
 _COMMA_BREAK = regex.compile(r"(?r)[，,；;：:。！？!?]")

@@ -148,6 +148,8 @@ def _restore(doc: Document, view: str, raw: str) -> None:
     meta.bylines = [restore(t, view, raw) for t in meta.bylines]
     for quantity in doc.quantities:
         quantity.text = written[quantity.start:quantity.end]
+    for time in doc.times:
+        time.text = written[time.start:time.end]
     for entity in doc.entities:
         first = entity.mentions[0].start if entity.mentions else 0
         for mention in entity.mentions:

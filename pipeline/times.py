@@ -163,9 +163,15 @@ def _number(text: str) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
+# ２０２４年 reads as 2024年: the rules' digit classes are ASCII (years are looked for by
+# value, 1900–2099, and full-width digits are the same digits)
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def extract(text: str) -> list[_Found]:
     """The time expressions of a text (a sentence, or a page's whole text), in order."""
     c = _compiled()
+    text = text.translate(FULL_WIDTH_DIGITS)  # (one character for one: offsets hold)
     found: list[_Found] = []
     titles = _title_spans(text, c.rules.title_brackets)
     for match in _matches(c, text):

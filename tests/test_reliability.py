@@ -243,7 +243,6 @@ def test_a_failing_sentence_costs_its_quantities_only(monkeypatch):
     assert [q.text for q in doc.quantities] == ["5%", "7%"]
 
 
-@pytest.mark.xfail(reason="claims loop restructured on main; per-amount isolation to be re-applied")
 def test_a_failing_amount_costs_its_claim_only(monkeypatch):
     claims = importlib.import_module("pipeline.claims")
     real = claims._modality
