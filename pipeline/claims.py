@@ -463,6 +463,7 @@ class _Context:
         self._span_ends = [b for _, b in spans]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
+        self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
@@ -481,17 +482,27 @@ class _Context:
         return self._clauses[index]
 
     def paragraph_time(self, index: int) -> str | None:
-        """The time stated last before sentence ``index`` in its paragraph (asked only for
-        sentences with an amount, so most sentences are never searched for a time)."""
-        return next(filter(None, map(self.time_of, self._earlier_in_paragraph(index))), None)
+        """The time stated last before sentence ``index`` in its paragraph."""
+        dated = self.dated_before(index)
+        return None if dated is None else self.time_of(dated)
 
-    def _earlier_in_paragraph(self, index: int):
+    def dated_before(self, index: int) -> int | None:
+        """The last sentence before ``index`` in its paragraph that states a time, or None.
+        Remembered per sentence, so that a long undated paragraph is walked once, not once
+        per amount (which made claims quadratic in a paragraph's length)."""
         sentences = self.doc.sentences
-        paragraph = sentences[index].paragraph
-        earlier = index - 1
-        while earlier >= 0 and sentences[earlier].paragraph == paragraph:
-            yield earlier
-            earlier -= 1
+        if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
+            return None
+        paragraph, pending, i = sentences[index].paragraph, [], index - 1
+        while i >= 0 and sentences[i].paragraph == paragraph and i not in self._dated:
+            pending.append(i)
+            i -= 1
+        found = self._dated[i] if i >= 0 and sentences[i].paragraph == paragraph else None
+        for j in reversed(pending):  # (the last dated sentence up to and including j)
+            if self.time_of(j):
+                found = j
+            self._dated[j] = found
+        return self._dated[index - 1]
 
     def inside_a_name(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self._span_starts, start) - 1
@@ -626,7 +637,7 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
     carried_time = ctx.paragraph_time(index)
     if carried_time:
-        earlier = next((ctx.times.get(i, ()) for i in ctx._earlier_in_paragraph(index) if ctx.time_of(i)), ())
+        earlier = ctx.times.get(ctx.dated_before(index), ())
         return _flow_keeps_year(carried_time, earlier, clause_before)
     framed = _framing_time(ctx, sentence)
     if framed:

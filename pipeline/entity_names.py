@@ -159,7 +159,7 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
     if not stems:
         return False
     added = False
-    taken = [(m["start"], m["end"]) for e in entities.values() for m in e["mentions"]]
+    taken = _Spans((m["start"], m["end"]) for e in entities.values() for m in e["mentions"])
     automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     forms = list(stems)
     # one pass over the page: the sentences joined by a separator no name holds
@@ -174,16 +174,48 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
         a, b = offsets[index][1] + start - offsets[index][0], offsets[index][1] + end - offsets[index][0]
         if stems[forms[pattern]] not in entities:
             continue
-        overlapping = [(s, e) for s, e in taken if s < b and a < e]
+        overlapping = taken.overlapping(a, b)
         if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
             continue  # inside the full name, or across another mention
         if overlapping:  # 晶安新材料 holds 安新: the nested name is no mention of its own
             _drop_mentions(entities, set(overlapping))
-            taken = [span for span in taken if span not in overlapping]
+            taken.remove(overlapping)
         entities[stems[forms[pattern]]]["mentions"].append({"start": a, "end": b, "text": forms[pattern]})
-        taken.append((a, b))
+        taken.add((a, b))
         added = True
     return added
+
+
+class _Spans:
+    """The page's mention spans, asked which overlap a new one: a bisection into the spans
+    found before (sorted once) and a look at the last spans added (they come in text
+    order), not a scan of every mention (a long page has hundreds of thousands)."""
+
+    def __init__(self, spans) -> None:
+        self.spans = sorted(spans)
+        self.longest = max((e - s for s, e in self.spans), default=0)
+        self.added: list[tuple[int, int]] = []
+        self.removed: set[tuple[int, int]] = set()
+
+    def overlapping(self, a: int, b: int) -> list[tuple[int, int]]:
+        found = []
+        i = bisect.bisect_left(self.spans, (b, -1)) - 1  # spans starting before b
+        while i >= 0 and self.spans[i][0] > a - self.longest - 1:
+            if a < self.spans[i][1] and self.spans[i] not in self.removed:
+                found.append(self.spans[i])
+            i -= 1
+        for span in reversed(self.added):
+            if span[1] <= a:
+                break
+            if span[0] < b and span not in self.removed:
+                found.append(span)
+        return sorted(found)
+
+    def add(self, span: tuple[int, int]) -> None:
+        self.added.append(span)
+
+    def remove(self, spans: list[tuple[int, int]]) -> None:
+        self.removed.update(spans)
 
 
 def _drop_mentions(entities: dict[str, dict], spans: set[tuple[int, int]]) -> None:

@@ -347,3 +347,16 @@ def test_claims_on_one_long_sentence_are_linear():
     pipeline.process(small)
     ratio = _seconds(pipeline.process, large) / _seconds(pipeline.process, small)
     assert ratio < 30  # 10× the text: ~10× the time (about 60× when one sentence held it all)
+
+
+def test_a_long_undated_paragraph_of_company_figures_is_linear():
+    # Each amount once walked back through every earlier sentence of its paragraph for a
+    # time, and each page-local short form (天齐锂业) once scanned every mention: quadratic
+    # in a paragraph's length (a 17M-character single-line page took hours).
+    def page(n: int) -> str:
+        return "".join(f"某某锂业股份有限公司发布公告{i}。某某锂业营收增长{i}%，四川某某锂业排名第{i}。"
+                       for i in range(n))
+
+    pipeline.process(page(50))  # warm
+    small, large = (min(_seconds(pipeline.process, page(n)) for _ in range(2)) for n in (500, 2000))
+    assert large < 8 * small, (small, large)  # linear: about 4×; quadratic: 16×
