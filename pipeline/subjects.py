@@ -12,12 +12,19 @@ the first rule that gives one names the claim's ``subject_rule``:
 - ``clause``: the nearest mention before the amount that opens its clause (after a time
   phrase or a connector) — the most specific division when names nest (广东省深圳市 →
   深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
-- ``company``: a bare 公司 in subject position, the company the page is most about;
+- ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
+  人群) or a programme named there (五倍券, 消费券): the phrase as written, id None — never
+  for a head count (a group's size is the place's figure);
+- ``company``: a bare 公司 in subject position, the company the page is most about (the one
+  its title or lead names);
 - ``after``: a sentence that names its subject only after the amount;
 - ``paragraph``: the subject carried from the paragraph's previous claim or sentence;
 - ``section``: the entity the section heading names;
+  (neither carries a source — a university, institute, bureau, paper or bank that authors or
+  reports the figures: 北师大研究…, 按照世界银行标准…)
 - ``scope``: the page's scope — given by the caller, or named by the page itself
-  (大庆市统计局…, a title naming a place) — else ``page``: the place the page mentions most.
+  (大庆市统计局…, a title naming a place) — else ``page``: the company the title or lead
+  names, else the place the page mentions most.
 
 A subject is (text as written, entity id or None, rule).
 """
@@ -63,6 +70,10 @@ class SubjectRules(RuleEntry):
     group_openers: list[str]
     company_heads: list[str]
     group_headcount_units: list[str]
+    topic_heads: list[str]
+    topic_max: int
+    topic_not_in: str
+    topic_openers: list[str]
 
 
 class Subject(NamedTuple):
@@ -95,6 +106,7 @@ class _Compiled:
     group: regex.Pattern  # a population group at a clause's start (its openers allowed)
     group_part: regex.Pattern
     company_heads: tuple[str, ...]
+    topic: regex.Pattern  # a programme named at a clause's start
 
 
 @functools.cache
@@ -120,6 +132,8 @@ def _compiled() -> _Compiled:
         group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
         group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
         company_heads=tuple(rules.company_heads),
+        topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?]))(?:{alternation(rules.topic_openers)})?"
+                            f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
     )
 
 
@@ -193,6 +207,8 @@ def _groups(text: str) -> list[tuple[int, int, str]]:
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
             out.append((start, end, match.group("group")))
+    for match in c.topic.finditer(text):
+        out.append((*match.span("group"), match.group("group")))
     return out
 
 
@@ -402,7 +418,7 @@ class SubjectResolver:
                 continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
-        groups = _groups(text) if any(w in text for w in "者群人户戶庭") else []
+        groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
         if groups:
             spans = [(base + a, base + b) for a, b, _ in groups]
             usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]

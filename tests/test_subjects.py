@@ -438,3 +438,26 @@ def test_company_heads():
     assert is_company("天齐锂业", "org:天齐锂业")  # its knowledge-base name ends in 公司
     assert not is_company("青海", "adm:630000")
     assert not is_company("北师大", "org:北京师范大学")
+
+
+# ---- a programme named at a clause's start is the topic of its figures (id null)
+TOPICS = [
+    ("今年消费券面额最小为50元。", "50元", "消费券"),
+    ("杭州市发放的数字消费券，今年数字券核销金额达到12亿元。", "12亿元", "数字券"),
+    ("今年五倍券預估將創造台幣2千億效益。", "台幣2千億", "五倍券"),
+    ("此次紙本券共分成200元面額5張。", "5張", "紙本券"),
+    ("成都市商务局表示，旅游券带动消费3.2亿元。", "3.2亿元", "旅游券"),
+    # a clause whose programme stands after a verb or a preposition is not about it
+    ("深圳市与去年消费券相比，社会消费品零售总额增长7.5%。", "7.5%", None),
+    ("南京市是用发放购物券的方式，带动零售额增长4.1%。", "4.1%", None),
+    ("广州市推出消费券，全市零售额增长6.2%。", "6.2%", None),
+]
+
+
+@pytest.mark.parametrize("text,quantity,topic", TOPICS, ids=[c[0][:12] for c in TOPICS])
+def test_topics(text, quantity, topic):
+    claim = one(text, quantity)
+    if topic is None:
+        assert claim.subject_rule != "group", claim.subject
+    else:
+        assert (claim.subject, claim.subject_id) == (topic, None), (claim.subject, claim.subject_rule)
