@@ -74,6 +74,7 @@ class SubjectRules(RuleEntry):
     topic_max: int
     topic_not_in: str
     topic_openers: list[str]
+    anaphora: dict[str, int]
 
 
 class Subject(NamedTuple):
@@ -298,6 +299,7 @@ class SubjectResolver:
                     if resolved is not None:
                         mention = (*mention[:3], resolved, "GPE")
                 out.setdefault(i, []).append(mention)
+        self._anaphora(out)
         # scope words the entity stage left out: one scan of the whole text
         for match in c.scope_re.finditer(self.doc.text):
             start, end = match.span()
@@ -311,6 +313,32 @@ class SubjectResolver:
             have = out[i]
             have.sort()
         return out
+
+    def _anaphora(self, out: dict[int, list[Mention]]) -> None:
+        """前者/后者: the first or second of the last two bodies named before the sentence (one scan of the
+        text, one bisect into the mentions per word found)."""
+        c = _compiled()
+        words = c.rules.anaphora
+        if not any(w in self.doc.text for w in words):
+            return
+        named = [m for m in self._all_mentions if m[3] and m[4] in ("ORG", "GPE", "LOC", "FAC")]
+        starts = [m[0] for m in named]
+        for match in regex.finditer(alternation(words), self.doc.text):
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0:
+                continue
+            last: list[Mention] = []  # the last two distinct bodies, latest first
+            # (named before the sentence: 前者…SQM…，后者… keeps the pair of the sentence before)
+            for m in reversed(named[: bisect.bisect_left(starts, self._starts[i])]):
+                if all(m[3] != n[3] for n in last):
+                    last.append(m)
+                if len(last) == 2:
+                    break
+            if len(last) == 2:
+                target = last[1 - words[match.group()]]
+                out.setdefault(i, []).append((start, end, match.group(), target[3], target[4]))
+                out[i].sort()
 
     def _section_subjects(self) -> dict[int | None, Subject]:
         """The entity each section's heading names (innermost heading wins)."""
@@ -592,7 +620,8 @@ class SubjectResolver:
         if before and not counted_group_opens_clause:
             start, end, name, entity_id, kind = before[-1]
             if company is not None and company[0] > end:
-                return company[1]
+                # (银河资源…，三季度公司的产量…: 公司 is the body just named, else the page's company)
+                return company[1]._replace(id=entity_id) if kind == "ORG" else company[1]
             if kind == "GROUP":
                 return Subject(name, None, "group")
             return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")

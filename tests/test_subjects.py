@@ -461,3 +461,20 @@ def test_topics(text, quantity, topic):
         assert claim.subject_rule != "group", claim.subject
     else:
         assert (claim.subject, claim.subject_id) == (topic, None), (claim.subject, claim.subject_rule)
+
+
+# ---- 前者/后者: the first and second of the last two bodies named before the sentence
+# (text, quantity, the name it stands for)
+ANAPHORA = [
+    ("上月，比亚迪和宁德时代都公布了业绩。前者的净利润增长了25%，后者的净利润增长了18%。", "25%", "比亚迪"),
+    ("上月，比亚迪和宁德时代都公布了业绩。前者的净利润增长了25%，后者的净利润增长了18%。", "18%", "宁德时代"),
+    ("去年广东和江苏的经济总量都超过12万亿元。前者增长4.8%，后者增长5.8%。", "5.8%", "江苏"),
+    ("去年廣東和浙江都公布了數據。前者的出口增長4.1%，後者的出口增長6.9%。", "6.9%", "浙江"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,name", ANAPHORA, ids=[c[0][:10] + c[1] for c in ANAPHORA])
+def test_anaphora(text, quantity, name):
+    claim = one(text, quantity)
+    entity = next(e for e in pipeline.process(text, doc_id="t").entities if any(m.text == name for m in e.mentions))
+    assert claim.subject[:1] in "前后後" and claim.subject_id == entity.id, (claim.subject, claim.subject_id)
