@@ -154,6 +154,21 @@ _LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.patte
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?]")
 
 
+_QUOTED_NAME_MAX = 8  # characters: a nickname or a title in quotes (“风车之国”, “一带一路”), not speech
+
+
+def _quoted_name(inside: str) -> bool:
+    return len(inside) <= _QUOTED_NAME_MAX and _CLAUSE_BREAK.search(inside) is None
+
+
+def _quotes_speech(text: str) -> bool:
+    """Whether a sentence quotes words (“……”某某说), not just a short name in quotes."""
+    for match in regex.finditer(r"[“「『]([^”」』]*)", text):
+        if not _quoted_name(match.group(1)):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
 def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
@@ -161,6 +176,12 @@ def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]
     object or a place, not the subject — unless it sets the scene of the sentence."""
     c = _compiled()
     last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
+    if last_break is not None and last_break.group() == "”":
+        # a short quoted name inside the clause (对“风车之国”荷兰…) is no quotation: the clause
+        # goes on before it
+        opened = text.rfind("“", 0, last_break.start())
+        if opened >= 0 and _quoted_name(text[opened + 1 : last_break.start()]):
+            last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, opened)
     clause_start = last_break.end() if last_break else 0
     if clause_start == 0 and text[:start] in c.rules.scene_openers:
         clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
@@ -431,7 +452,7 @@ class SubjectResolver:
         chains = knowledge_base().ancestor_chains
         listed = [m for m in mentions if _listed_example(text, m[1] - base)]
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
-        quoting = any(mark in text for mark in "“「『")
+        quoting = any(mark in text for mark in "“「『") and _quotes_speech(text)
         usable: list = []
         for m in mentions:
             if m in listed or (quoting and m[4] == "PERSON"):
