@@ -12,12 +12,19 @@ the first rule that gives one names the claim's ``subject_rule``:
 - ``clause``: the nearest mention before the amount that opens its clause (after a time
   phrase or a connector) — the most specific division when names nest (广东省深圳市 →
   深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
-- ``company``: a bare 公司 in subject position, the company the page is most about;
+- ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
+  人群) or a programme named there (五倍券, 消费券): the phrase as written, id None — never
+  for a head count (a group's size is the place's figure);
+- ``company``: a bare 公司 in subject position, the company the page is most about (the one
+  its title or lead names);
 - ``after``: a sentence that names its subject only after the amount;
 - ``paragraph``: the subject carried from the paragraph's previous claim or sentence;
 - ``section``: the entity the section heading names;
+  (neither carries a source — a university, institute, bureau, paper or bank that authors or
+  reports the figures: 北师大研究…, 按照世界银行标准…)
 - ``scope``: the page's scope — given by the caller, or named by the page itself
-  (大庆市统计局…, a title naming a place) — else ``page``: the place the page mentions most.
+  (大庆市统计局…, a title naming a place) — else ``page``: the company the title or lead
+  names, else the place the page mentions most.
 
 A subject is (text as written, entity id or None, rule).
 """
@@ -57,6 +64,17 @@ class SubjectRules(RuleEntry):
     company_words: list[str]
     page_types: list[str]
     speech_verbs: list[str]
+    source_heads: list[str]
+    group_subject: str
+    group_part_words: list[str]
+    group_openers: list[str]
+    company_heads: list[str]
+    group_headcount_units: list[str]
+    topic_heads: list[str]
+    topic_max: int
+    topic_not_in: str
+    topic_openers: list[str]
+    anaphora: dict[str, int]
 
 
 class Subject(NamedTuple):
@@ -85,6 +103,11 @@ class _Compiled:
     company_words: frozenset[str]
     speech: regex.Pattern
     list_or_comparison_words: regex.Pattern  # a sentence without any needs no list or comparison rule
+    source_heads: tuple[str, ...]
+    group: regex.Pattern  # a population group at a clause's start (its openers allowed)
+    group_part: regex.Pattern
+    company_heads: tuple[str, ...]
+    topic: regex.Pattern  # a programme named at a clause's start
 
 
 @functools.cache
@@ -106,6 +129,12 @@ def _compiled() -> _Compiled:
         company_words=frozenset(rules.company_words),
         speech=regex.compile(alternation(rules.speech_verbs)),
         list_or_comparison_words=regex.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
+        source_heads=tuple(rules.source_heads),
+        group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
+        group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
+        company_heads=tuple(rules.company_heads),
+        topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?]))(?:{alternation(rules.topic_openers)})?"
+                            f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
     )
 
 
@@ -125,6 +154,21 @@ _LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.patte
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?]")
 
 
+_QUOTED_NAME_MAX = 8  # characters: a nickname or a title in quotes (“风车之国”, “一带一路”), not speech
+
+
+def _quoted_name(inside: str) -> bool:
+    return len(inside) <= _QUOTED_NAME_MAX and _CLAUSE_BREAK.search(inside) is None
+
+
+def _quotes_speech(text: str) -> bool:
+    """Whether a sentence quotes words (“……”某某说), not just a short name in quotes."""
+    for match in regex.finditer(r"[“「『]([^”」』]*)", text):
+        if not _quoted_name(match.group(1)):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
 def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
@@ -132,6 +176,12 @@ def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]
     object or a place, not the subject — unless it sets the scene of the sentence."""
     c = _compiled()
     last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
+    if last_break is not None and last_break.group() == "”":
+        # a short quoted name inside the clause (对“风车之国”荷兰…) is no quotation: the clause
+        # goes on before it
+        opened = text.rfind("“", 0, last_break.start())
+        if opened >= 0 and _quoted_name(text[opened + 1 : last_break.start()]):
+            last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, opened)
     clause_start = last_break.end() if last_break else 0
     if clause_start == 0 and text[:start] in c.rules.scene_openers:
         clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
@@ -141,6 +191,47 @@ def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]
     prefix = strip_times(text[clause_start:start])
     prefix = c.openers.sub("", prefix.strip())
     return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _names(text: str, entity_id: str | None) -> list[str]:
+    """A name as written, and the knowledge base's names for it and for its id."""
+    kb = knowledge_base()
+    names = [text]
+    if entity_id:
+        names.append(entity_id.split(":", 1)[1])
+        entry = kb.get(entity_id)
+        if entry is not None:
+            names.append(entry.name)
+    names.extend(kb.get(i).name for i in kb.surfaces.get(text, ()) if kb.get(i) is not None)
+    return names
+
+
+def is_source(text: str, entity_id: str | None) -> bool:
+    """北师大, 世界银行, 国家统计局: a body that authors or reports figures, not their subject."""
+    if not (entity_id or "").startswith("org:"):
+        return False
+    heads = _compiled().source_heads
+    return any(name.endswith(heads) for name in _names(text, entity_id))
+
+
+def is_company(text: str, entity_id: str | None) -> bool:
+    heads = _compiled().company_heads
+    return (entity_id or "").startswith("org:") and any(name.endswith(heads) for name in _names(text, entity_id))
+
+
+def _groups(text: str) -> list[tuple[int, int, str]]:
+    """The population groups that open a clause of ``text`` (这6亿人, 年收入低于5万元者),
+    leaving out a group counted as a share of the clause's subject."""
+    c = _compiled()
+    out = []
+    for match in c.group.finditer(text):
+        start, end = match.span("group")
+        titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
+        if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
+            out.append((start, end, match.group("group")))
+    for match in c.topic.finditer(text):
+        out.append((*match.span("group"), match.group("group")))
+    return out
 
 
 def _listed_example(text: str, mention_end: int) -> bool:
@@ -229,6 +320,7 @@ class SubjectResolver:
                     if resolved is not None:
                         mention = (*mention[:3], resolved, "GPE")
                 out.setdefault(i, []).append(mention)
+        self._anaphora(out)
         # scope words the entity stage left out: one scan of the whole text
         for match in c.scope_re.finditer(self.doc.text):
             start, end = match.span()
@@ -243,12 +335,39 @@ class SubjectResolver:
             have.sort()
         return out
 
+    def _anaphora(self, out: dict[int, list[Mention]]) -> None:
+        """前者/后者: the first or second of the last two bodies named before the sentence (one scan of the
+        text, one bisect into the mentions per word found)."""
+        c = _compiled()
+        words = c.rules.anaphora
+        if not any(w in self.doc.text for w in words):
+            return
+        named = [m for m in self._all_mentions if m[3] and m[4] in ("ORG", "GPE", "LOC", "FAC")]
+        starts = [m[0] for m in named]
+        for match in regex.finditer(alternation(words), self.doc.text):
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0:
+                continue
+            last: list[Mention] = []  # the last two distinct bodies, latest first
+            # (named before the sentence: 前者…SQM…，后者… keeps the pair of the sentence before)
+            for m in reversed(named[: bisect.bisect_left(starts, self._starts[i])]):
+                if all(m[3] != n[3] for n in last):
+                    last.append(m)
+                if len(last) == 2:
+                    break
+            if len(last) == 2:
+                target = last[1 - words[match.group()]]
+                out.setdefault(i, []).append((start, end, match.group(), target[3], target[4]))
+                out[i].sort()
+
     def _section_subjects(self) -> dict[int | None, Subject]:
         """The entity each section's heading names (innermost heading wins)."""
         by_title: dict[int, Subject] = {}
         for index, sentence in enumerate(self.doc.sentences):
             if sentence.heading and sentence.section is not None:  # a heading's section is its own
-                found = [m for m in self.mentions.get(index, []) if m[4] in ("GPE", "ORG") and m[3]]
+                found = [m for m in self.mentions.get(index, []) if m[4] in ("GPE", "ORG") and m[3]
+                         and not is_source(m[2], m[3])]
                 if found:
                     by_title[sentence.section] = Subject(found[0][2], found[0][3], "section")
         out: dict[int | None, Subject] = {}
@@ -269,6 +388,9 @@ class SubjectResolver:
         if self.scope is not None:
             entry = kb.get(self.scope)
             return Subject(entry.name if entry else self.scope, self.scope, "scope")
+        lead = self._lead_company()
+        if lead is not None:
+            return lead
         rules = _compiled().rules
         divisions: dict[str, int] = {}
         others: dict[str, int] = {}
@@ -281,7 +403,7 @@ class SubjectResolver:
                 for candidate in (entity.id, *kb.ancestors(entity.id)):
                     if candidate.startswith("adm:"):
                         divisions[candidate] = divisions.get(candidate, 0) + len(entity.mentions)
-            elif entity.id == rules.country or entity.type == "ORG":
+            elif entity.id == rules.country or (entity.type == "ORG" and not is_source(entity.mentions[0].text, entity.id)):
                 others[entity.id] = others.get(entity.id, 0) + len(entity.mentions)
         # 全国/我国 that no entity covers count for the country (a national page may name it so only)
         linked = {m[0] for m in self._all_mentions}
@@ -299,7 +421,21 @@ class SubjectResolver:
             first[best] = entry.name if entry else best
         return Subject(first[best], best, "page")
 
+    def _lead_company(self) -> Subject | None:
+        """The company the page's title or lead names first (天齐锂业发布了三季报…)."""
+        paragraphs = self.doc.paragraphs
+        if not paragraphs:
+            return None
+        lead = [p for p in paragraphs[:2] if p.heading] + [next((p for p in paragraphs if not p.heading), paragraphs[0])]
+        for start, _, text, entity_id, kind in self._all_mentions:
+            if kind == "ORG" and any(p.start <= start < p.end for p in lead) and is_company(text, entity_id):
+                return Subject(text, entity_id, "page")
+        return None
+
     def _main_company(self) -> str | None:
+        if self.default is not None and self.default.rule == "page" and (self.default.id or "").startswith("org:") \
+                and is_company(self.default.text, self.default.id):
+            return self.default.id
         orgs = [e for e in self.doc.entities if e.type == "ORG" and e.id and e.mentions]
         return max(orgs, key=lambda e: len(e.mentions)).id if orgs else None
 
@@ -316,7 +452,7 @@ class SubjectResolver:
         chains = knowledge_base().ancestor_chains
         listed = [m for m in mentions if _listed_example(text, m[1] - base)]
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
-        quoting = any(mark in text for mark in "“「『")
+        quoting = any(mark in text for mark in "“「『") and _quotes_speech(text)
         usable: list = []
         for m in mentions:
             if m in listed or (quoting and m[4] == "PERSON"):
@@ -331,7 +467,17 @@ class SubjectResolver:
                 continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
+        groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
+        if groups:
+            spans = [(base + a, base + b) for a, b, _ in groups]
+            usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]
+            usable.extend((base + a, base + b, g, None, "GROUP") for a, b, g in groups)
+            usable.sort()
         return _Candidates(usable, listed)
+
+    @staticmethod
+    def _headcount(quantity: Quantity) -> bool:
+        return quantity.unit in _compiled().rules.group_headcount_units
 
     @staticmethod
     def _speaks(rest: str) -> bool:
@@ -344,7 +490,8 @@ class SubjectResolver:
         """The last mention of sentence ``index`` that stands in subject position."""
         if index not in self._subjects:
             usable = self.candidates(index).usable
-            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], "paragraph") if usable else None
+            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], "group" if usable[-1][4] == "GROUP" else "paragraph") \
+                if usable else None
         return self._subjects[index]
 
     def first_subject(self, index: int) -> Subject | None:
@@ -382,10 +529,12 @@ class SubjectResolver:
                  or self._in_sentence(sentence, quantity, self.candidates(index)))
         if found is None:
             carried = self.carried.get(sentence.paragraph) or self.paragraph_subject(index)
-            if carried is not None:
+            if carried is not None and carried.rule == "group" and self._headcount(quantity):
+                carried = None
+            if carried is not None and not is_source(carried.text, carried.id):
                 found = carried._replace(rule="paragraph")
         found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
-        if found.rule in ("clause", "after", "paragraph", "company"):
+        if found.rule in ("clause", "after", "paragraph", "company", "group"):
             self.carried[sentence.paragraph] = found
         self._last_rule[index] = found.rule
         return found
@@ -484,21 +633,24 @@ class SubjectResolver:
         # clauses (…，其中…，…) the closest governing subject wins.
         text = sentence.text
         usable, listed = candidates
-        before = [m for m in usable if m[1] <= quantity.start]
+        before = [m for m in usable if m[1] <= quantity.start and not (m[4] == "GROUP" and self._headcount(quantity))]
         counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
                                          and in_subject_position(text, m[0] - sentence.start, self._strip)
                                          for m in listed)
         company = self._company_word(sentence, quantity)
         if before and not counted_group_opens_clause:
-            start, end, name, entity_id, _ = before[-1]
+            start, end, name, entity_id, kind = before[-1]
             if company is not None and company[0] > end:
-                return company[1]
+                # (银河资源…，三季度公司的产量…: 公司 is the body just named, else the page's company)
+                return company[1]._replace(id=entity_id) if kind == "ORG" else company[1]
+            if kind == "GROUP":
+                return Subject(name, None, "group")
             return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")
         # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
         # counted with its examples is the subject of its clauses; the names before it are not.)
         if company is not None:
             return company[1]
-        after = [m for m in usable if m[0] >= quantity.end]  # “…71.2℃…”11月10日，锡林热电公司…
+        after = [m for m in usable if m[0] >= quantity.end and m[4] != "GROUP"]  # “…71.2℃…”11月10日，锡林热电公司…
         if after and not before and self.carried.get(sentence.paragraph) is None \
                 and self.paragraph_subject(quantity.sentence) is None:
             start, end, name, entity_id, _ = after[0]
