@@ -429,7 +429,12 @@ class SubjectResolver:
         lead = [p for p in paragraphs[:2] if p.heading] + [next((p for p in paragraphs if not p.heading), paragraphs[0])]
         for start, _, text, entity_id, kind in self._all_mentions:
             if kind == "ORG" and any(p.start <= start < p.end for p in lead) and is_company(text, entity_id):
-                return Subject(text, entity_id, "page")
+                # (the company the lead is about opens a clause, after at most a short time
+                # word: 昨晚天齐锂业发布了… — not 鄂尔多斯市吸引伊利…, where it is an object)
+                sentence = self.doc.sentences[bisect.bisect_right(self._starts, start) - 1]
+                at = start - sentence.start
+                if len(self._strip(sentence.text[_last_break(sentence.text, at) : at])) <= _LEAD_TIME_MAX:
+                    return Subject(text, entity_id, "page")
         return None
 
     def _main_company(self) -> str | None:
@@ -673,6 +678,7 @@ class SubjectResolver:
 
 
 _LAST_CLAUSE_BREAK = regex.compile(r"(?r)" + _CLAUSE_BREAK.pattern)
+_LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日
 
 
 def _last_break(text: str, position: int) -> int:

@@ -433,6 +433,20 @@ def test_company_pages(text, quantity, company):
     assert claim.subject_rule in ("page", "company", "section")
 
 
+# a company the lead names as an object is not the page's subject
+COMPANY_OBJECTS = [
+    ("2024年，合肥市引进比亚迪等企业，全市新能源汽车产量增长40%。", "40%", "adm:340100"),
+    ("2023年，宜宾市吸引宁德时代落户，全市工业增加值增长9.5%。", "9.5%", "adm:511500"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", COMPANY_OBJECTS, ids=[c[0][:10] for c in COMPANY_OBJECTS])
+def test_company_as_object_is_not_the_page(text, quantity, subject_id):
+    needs(subject_id)
+    claim = one(text, quantity)
+    assert not (claim.subject_id or "").startswith("org:"), (claim.subject, claim.subject_rule)
+
+
 def test_company_heads():
     from pipeline.subjects import is_company
     assert is_company("天齐锂业", "org:天齐锂业")  # its knowledge-base name ends in 公司
