@@ -15,6 +15,7 @@ the first rule that gives one names the claim's ``subject_rule``:
 - ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
   人群) or a programme named there (五倍券, 消费券): the phrase as written, id None — never
   for a head count (a group's size is the place's figure);
+- ``measured``: 领取500元的消费券: an amount that measures the programme named right after it;
 - ``company``: a bare 公司 in subject position, the company the page is most about (the one
   its title or lead names);
 - ``after``: a sentence that names its subject only after the amount;
@@ -108,6 +109,7 @@ class _Compiled:
     group_part: regex.Pattern
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
+    measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
 
 
 @functools.cache
@@ -135,6 +137,8 @@ def _compiled() -> _Compiled:
         company_heads=tuple(rules.company_heads),
         topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?]))(?:{alternation(rules.topic_openers)})?"
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
+        measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
+                               f"(?:{alternation(rules.topic_heads)}))"),
     )
 
 
@@ -531,6 +535,7 @@ class SubjectResolver:
         found = (found
                  or ("“" in sentence.text and self._speaker(sentence, quantity, mentions) or None)
                  or (self.first_subject(following) if following is not None else None)
+                 or self._measured(sentence, quantity)
                  or self._in_sentence(sentence, quantity, self.candidates(index)))
         if found is None:
             carried = self.carried.get(sentence.paragraph) or self.paragraph_subject(index)
@@ -661,6 +666,13 @@ class SubjectResolver:
             start, end, name, entity_id, _ = after[0]
             return Subject(name, entity_id, "after")
         return None
+
+    @staticmethod
+    def _measured(sentence: Sentence, quantity: Quantity) -> Subject | None:
+        """领取500元的消费券, 5千元振興券: an amount that measures the programme named right
+        after it is that programme's figure."""
+        match = _compiled().measured.match(sentence.text, quantity.end - sentence.start)
+        return Subject(match.group("name"), None, "measured") if match else None
 
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
         """公司的营收…: a bare 公司 opening the clause is the company the page is about."""

@@ -515,3 +515,22 @@ def test_quoted_names(text, quantity, subject_id):
 def test_speech_in_quotes_still_hides_the_speaker():
     claim = one("“今年我们新建了12所学校，”王伟说。", "12所")
     assert claim.subject_id is None or not claim.subject_id.startswith("per:")
+
+
+# ---- an amount that measures the programme named right after it is that programme's figure
+MEASURED = [
+    ("杭州市民可领取500元的消费券。", "500元", "消费券"),
+    ("每位市民都可直接領取3千元振興券。", "3千元", "振興券"),
+    ("游客可领取面值200元（含50元折扣）的旅游券。", "200元", "旅游券"),
+    # an amount followed by something else is not measured
+    ("武汉市发放消费券，带动消费12亿元。", "12亿元", None),
+]
+
+
+@pytest.mark.parametrize("text,quantity,name", MEASURED, ids=[c[0][:10] for c in MEASURED])
+def test_measured(text, quantity, name):
+    claim = one(text, quantity)
+    if name is None:
+        assert claim.subject_rule != "measured", claim.subject
+    else:
+        assert (claim.subject, claim.subject_id, claim.subject_rule) == (name, None, "measured")
