@@ -76,6 +76,8 @@ class SubjectRules(RuleEntry):
     topic_not_in: str
     topic_openers: list[str]
     anaphora: dict[str, int]
+    share_of_people: list[str]
+    share_units: list[str]
 
 
 class Subject(NamedTuple):
@@ -110,6 +112,7 @@ class _Compiled:
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
+    people: regex.Pattern  # the people a share counts, right after it (9成民众)
 
 
 @functools.cache
@@ -139,6 +142,7 @@ def _compiled() -> _Compiled:
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
+        people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
     )
 
 
@@ -670,8 +674,11 @@ class SubjectResolver:
     @staticmethod
     def _measured(sentence: Sentence, quantity: Quantity) -> Subject | None:
         """领取500元的消费券, 5千元振興券: an amount that measures the programme named right
-        after it is that programme's figure."""
-        match = _compiled().measured.match(sentence.text, quantity.end - sentence.start)
+        after it is that programme's figure; 9成民众: a share of the people named after it."""
+        c = _compiled()
+        match = c.measured.match(sentence.text, quantity.end - sentence.start)
+        if match is None and quantity.unit in c.rules.share_units:  # 9成民众支持…: the people's share
+            match = c.people.match(sentence.text, quantity.end - sentence.start)
         return Subject(match.group("name"), None, "measured") if match else None
 
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:

@@ -522,8 +522,12 @@ MEASURED = [
     ("杭州市民可领取500元的消费券。", "500元", "消费券"),
     ("每位市民都可直接領取3千元振興券。", "3千元", "振興券"),
     ("游客可领取面值200元（含50元折扣）的旅游券。", "200元", "旅游券"),
-    # an amount followed by something else is not measured
+    # a share right before the people it counts
+    ("调查显示，重庆市65%的受访者支持延长营业时间。", "65%", "受访者"),
+    ("民調指出，高雄市高達7成市民支持興建捷運。", "7成", "市民"),
+    # an amount followed by something else is not measured; a count of people is no share
     ("武汉市发放消费券，带动消费12亿元。", "12亿元", None),
+    ("2024年，西宁市新增就业3万居民。", "3万", None),
 ]
 
 
