@@ -138,7 +138,8 @@ def _compiled() -> _Compiled:
         group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
         group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
         company_heads=tuple(rules.company_heads),
-        topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?]))(?:{alternation(rules.topic_openers)})?"
+        # (also right after a speech verb, which opens the clause it reports: 宣称五倍券可创造…)
+        topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?])|(?<={alternation(rules.speech_verbs)}))(?:{alternation(rules.topic_openers)})?"
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
