@@ -99,6 +99,7 @@ class _Compiled:
     scope_words: dict[str, str]  # surface → level
     scope_re: regex.Pattern
     self_naming: regex.Pattern
+    self_naming_end: regex.Pattern  # a self-naming word ending a name
     comparison_end: regex.Pattern  # a comparison word ending the text before a mention
     compared_gap: regex.Pattern
     respectively: regex.Pattern
@@ -127,6 +128,7 @@ def _compiled() -> _Compiled:
         scope_words=scope,
         scope_re=regex.compile(alternation(scope)),
         self_naming=regex.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
+        self_naming_end=regex.compile(f"(?:{alternation(rules.self_naming)})$"),
         comparison_end=regex.compile(f"(?:{alternation(rules.comparison_words)})$"),
         compared_gap=regex.compile(rules.compared_gap),
         respectively=regex.compile(alternation(rules.respectively)),
@@ -292,6 +294,14 @@ class SubjectResolver:
         for start, end, _, entity_id, _ in found:
             if c.self_naming.match(self.doc.text, end) and any(a <= start < b for a, b in edges):
                 return entity_id
+        # (the entity stage may link the whole author, 合肥市人民政府, as one organisation: its
+        # name is a division's name followed by a self-naming word)
+        for start, _, text, entity_id, kind in self._raw_mentions():
+            if kind == "ORG" and any(a <= start < b for a, b in edges):
+                for match in c.self_naming_end.finditer(text):
+                    places = [i for i in kb.surfaces.get(text[: match.start()], ()) if i.startswith("adm:")]
+                    if len(places) == 1:
+                        return places[0]
         titles = [s for s in self.doc.sentences if s.heading]
         if titles and titles[0].start == 0:
             for start, end, _, entity_id, _ in found:
