@@ -6,8 +6,9 @@ A claim is read from the sentence around its quantity (rules: ``rules/claims.yam
 - indicator: the words between the subject (or the clause start) and the amount, without
   linking verbs, time expressions and qualifiers;
 - kind and sign: ``claim_kinds.py`` (rank, share, change signed, else level);
-- time: the sentence's time expression, else the paragraph's, else the section heading's;
-  今年/去年 only when the page makes its publication year certain;
+- time: from the times stage (doc.times, pipeline/times.py): the sentence's expression
+  before the amount (never a comparison base or a dateline), else the paragraph's, else the
+  section's framing lead or heading;
 - modality: target (力争, 目标, 将 …), expected (预计, 有望 …), else actual.
 """
 from __future__ import annotations
@@ -28,19 +29,16 @@ except ImportError:
     _sre = _sre_parse = None
 
 from .model import Claim, Document, Quantity, Sentence, records
-from .rules import RuleEntry, alternation, load_entries, load_fields
+from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields
 from .claim_kinds import continues_a_list, kind_and_sign
+from .isolation import isolated
 from .segment import runs, words
 from .subjects import SubjectResolver, in_subject_position
 
 
 class TimePattern(RuleEntry):
+    """A time word that an indicator or a subject's position leaves out (2024年, 今年)."""
     pattern: str
-    value: str
-    needs_publication: bool = False
-    # {month} in ``value``: the month for the year matched as ``y`` (a movable holiday); a
-    # year missing from the table dates the figure to the year only.
-    month_by_year: dict[int, int] | None = None
 
 
 class NotClaims(RuleEntry):
@@ -76,7 +74,6 @@ class ClaimRules(RuleEntry):
     indicator_trailing: list[str]
     indicator_leading: list[str]
     indicator_max_chars: int
-    present_words: list[str]
     framing_lead: str
     framing_period: str
     framing_lookahead: int
@@ -113,7 +110,6 @@ class _Words:
 class _Compiled:
     rules: ClaimRules
     times: tuple[tuple[regex.Pattern, TimePattern], ...]
-    publication: tuple[tuple[regex.Pattern, TimePattern], ...]
     any_time: regex.Pattern
     time_marks: frozenset[str]  # a text without any of these has no time expression
     trailing: regex.Pattern
@@ -146,23 +142,20 @@ class _Compiled:
 def _compiled() -> _Compiled:
     rules = load_fields("claims.yaml", ClaimRules)
     nc = rules.not_claims
-    times = tuple((regex.compile(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
-    publication = tuple((regex.compile(t.pattern), t)
-                        for t in load_entries("claims.yaml", "publication_year", TimePattern))
+    times = tuple((compile_rule(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
     return _Compiled(
         rules=rules,
         times=times,
-        publication=publication,
         any_time=regex.compile("|".join(f"(?:{p.pattern})" for p, _ in times)),
         time_marks=_marks([p.pattern for p, _ in times]),
         trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
         leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
-        framing=regex.compile(rules.framing_lead),
-        period=regex.compile(rules.framing_period),
-        summary=regex.compile(rules.framing_summary),
-        specification=regex.compile(rules.not_claims.specification_before),
-        ratio_first=(regex.compile(nc.ratio_first_before), regex.compile(nc.ratio_first_after)),
-        ratio_second=regex.compile(nc.ratio_second_before),
+        framing=compile_rule(rules.framing_lead),
+        period=compile_rule(rules.framing_period),
+        summary=compile_rule(rules.framing_summary),
+        specification=compile_rule(rules.not_claims.specification_before),
+        ratio_first=(compile_rule(nc.ratio_first_before), compile_rule(nc.ratio_first_after)),
+        ratio_second=compile_rule(nc.ratio_second_before),
         base_before=_Words(rules.time_base_words),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
         target_multi=_Words([w for w in rules.target_words if len(w) > 1]),
@@ -271,57 +264,65 @@ class _Clauses:
 
 
 # ---------------------------------------------------------------------------- time
+# The time expressions are the times stage's (pipeline/times.py, doc.times), resolved
+# there; a claim chooses among its sentence's, its paragraph's and its section's.
 
 
-def publication_year(text: str) -> int | None:
-    for pattern, rule in _compiled().publication:
-        match = pattern.search(text)
-        if match:
-            return int(rule.value.format(**match.groupdict()))
-    return None
-
-
-def find_time(text: str, pub: int | None, before: int | None = None, until: int | None = None) -> str | None:
-    """The time a text states: the last expression that resolves (before offset ``before``
+def find_time(expressions: tuple[_TimeExpression, ...], text: str, before: int | None = None,
+              until: int | None = None, clause_start: int | None = None) -> str | None:
+    """The time a sentence states: the last expression with a value (before offset ``before``
     when given, so that each amount takes its own date), skipping comparison bases
-    (较2020年, 比上年). ``until`` reads only ``text[:until]`` (the clause of the amount)."""
-    expressions = _time_expressions(text, pub)
-    if until is not None and any(e.start < until < e.end for e in expressions):
-        return find_time(text[:until], pub, before)  # an expression cut by the limit reads differently
+    (较2020年, 比上年) and datelines. ``until`` reads only up to the end of the clause; the
+    two ends of a from–to pair (从2020年的A提升到2025年的B) date only their own clause,
+    which starts at ``clause_start``."""
     to_words = _compiled().rules.range_to_words
     found = None
     for e in expressions:
         if (before is not None and e.start >= before) or (until is not None and e.end > until):
             break
-        if e.base:
+        if e.kind in ("base", "dateline") or not e.value:
+            continue
+        if e.pair and clause_start is not None and e.end <= clause_start:
             continue
         if before is not None and e.after_from and any(w in text[e.end : before] for w in to_words):
             continue  # 从2020年的负增长回升至4%—6%: 2020 dates the start, not the amount
-        if e.value:
-            found = e.value
+        found = e.value
     return found
 
 
 class _TimeExpression(NamedTuple):
-    start: int
+    start: int  # in the sentence
     end: int
     value: str | None
-    base: bool  # a comparison base: 较2020年, 比上年
+    kind: str
     after_from: bool  # 从2020年…: the start of a from–to span
+    year_end: bool
+    pair: bool  # an end of a from–to pair: 从2020年的A提升到2025年的B
 
 
-@functools.lru_cache(maxsize=512)
-def _time_expressions(text: str, pub: int | None) -> tuple[_TimeExpression, ...]:
-    """Every time expression of a text, resolved once: a sentence is asked for its time by
-    each of its amounts and by the paragraph that carries it."""
-    c = _compiled()
-    if not _may_hold_a_time(text):
-        return ()
-    return tuple(
-        _TimeExpression(match.start(), match.end(), _resolve_time(match.group(), pub),
-                        c.base_before.ends(text[max(0, match.start() - 2) : match.start()]),
-                        text[max(0, match.start() - 1) : match.start()] == "从")
-        for match in c.any_time.finditer(text))
+def _sentence_times(doc: Document) -> dict[int, tuple[_TimeExpression, ...]]:
+    by_sentence: dict[int, list[_TimeExpression]] = {}
+    to_words = _compiled().rules.range_to_words
+    opened: dict[int, int] = {}  # sentence → end of its last 从-expression
+    for t in doc.times:
+        sentence = doc.sentences[t.sentence]
+        start = t.start - sentence.start
+        after_from = sentence.text[max(0, start - 1) : start] == "从"
+        since = opened.get(t.sentence)
+        pair = after_from or (since is not None and any(w in sentence.text[since:start] for w in to_words))
+        if after_from:
+            opened[t.sentence] = t.end - sentence.start
+        elif pair:
+            del opened[t.sentence]  # the pair is closed: later expressions are not its ends
+        by_sentence.setdefault(t.sentence, []).append(_TimeExpression(
+            start, t.end - sentence.start, t.value, t.kind, after_from, t.year_end, pair))
+    return {k: tuple(v) for k, v in by_sentence.items()}
+
+
+def _endpoints_compared(expressions, text: str) -> bool:
+    """2020年到2025年，工业投资占比从17.9%提升到35.5%: a range whose ends the sentence compares."""
+    return any(e.kind == "range" and "从" in text[e.end :] for e in expressions
+               if any(w in text[e.start : e.end] for w in ("到", "至")))
 
 
 def _side_of_range(time: str, clause_before: str) -> str:
@@ -336,27 +337,6 @@ def _side_of_range(time: str, clause_before: str) -> str:
     if "从" in clause_before and not any(w in clause_before[clause_before.rfind("从"):] for w in _compiled().rules.range_to_words):
         return first
     return time
-
-
-@functools.lru_cache(maxsize=4096)  # the same few expressions (2024年, “十四五”) recur on every page
-def _resolve_time(expression: str, pub: int | None) -> str | None:
-    for pattern, rule in _compiled().times:
-        match = pattern.fullmatch(expression) or pattern.search(expression)
-        if not match:
-            continue
-        if rule.needs_publication and pub is None:
-            return None
-        groups = {k: int(v) for k, v in match.groupdict().items() if v}
-        value = rule.value.replace("{pub-1}", str(pub - 1) if pub else "").replace("{pub}", str(pub or ""))
-        if rule.month_by_year is not None:
-            if groups.get("y") not in rule.month_by_year:
-                return str(groups["y"])
-            groups["month"] = rule.month_by_year[groups["y"]]
-        try:
-            return value.format(**groups)
-        except (KeyError, ValueError):
-            return None
-    return None
 
 
 # ---------------------------------------------------------------------------- claims
@@ -473,7 +453,11 @@ class _Context:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.pub = publication_year(doc.text)
+        self.times = _sentence_times(doc)
+        self.headings = {}  # section → its heading sentence
+        for i, sentence in enumerate(doc.sentences):
+            if sentence.heading and sentence.section is not None:
+                self.headings.setdefault(sentence.section, i)
         spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
         self._span_starts = [a for a, _ in spans]
         self._span_ends = [b for _, b in spans]
@@ -482,8 +466,13 @@ class _Context:
         self.leads = self._framing_leads()
 
     def time_of(self, index: int) -> str | None:
+        """The time a sentence gives the sentences after it in its paragraph: none when its
+        years are the two ends of a from–to pair (从2020年的A提升到2025年的B dates A and B only)."""
         if index not in self._times:
-            self._times[index] = find_time(self.doc.sentences[index].text, self.pub)
+            expressions = self.times.get(index, ())
+            text = self.doc.sentences[index].text
+            pair = any(e.after_from for e in expressions) or _endpoints_compared(expressions, text)
+            self._times[index] = None if pair else find_time(expressions, self.doc.sentences[index].text)
         return self._times[index]
 
     def clauses(self, index: int) -> _Clauses:
@@ -514,17 +503,28 @@ class _Context:
         c = _compiled()
         leads: dict[int | None, dict[int, tuple[str, bool]]] = {}
         seen_paragraphs: set[int] = set()
-        for sentence in self.doc.sentences:
+        for index, sentence in enumerate(self.doc.sentences):
             first = sentence.paragraph not in seen_paragraphs
             seen_paragraphs.add(sentence.paragraph)
             if sentence.heading or sentence.paragraph in leads.get(sentence.section, {}):
                 continue
             lead = (c.framing.match(sentence.text) if first else None) or c.period.search(sentence.text)
             if lead:
-                value = find_time(lead.group(), self.pub)
+                value = find_time(tuple(e for e in self.times.get(index, ())
+                                        if lead.start() <= e.start and e.end <= lead.end()), sentence.text)
                 if value:
                     sums_up = c.summary.search(sentence.text, 0, lead.start()) is not None
                     leads.setdefault(sentence.section, {})[sentence.paragraph] = (value, sums_up)
+        # The page's lead paragraph frames its section by the period its first sentence
+        # states (天齐锂业发布了2018年的三季报，… → the figures after it are of that quarter).
+        first = next((i for i, s in enumerate(self.doc.sentences) if not s.heading), None)
+        if first is not None:
+            lead_sentence = self.doc.sentences[first]
+            value = self.time_of(first)
+            # only a period within a year (一季度, 上半年, 1-7月): a page about a reporting
+            # period; a lead's year alone dates only its own paragraph
+            if value and len(value) == 15 and lead_sentence.paragraph not in leads.get(lead_sentence.section, {}):
+                leads.setdefault(lead_sentence.section, {})[lead_sentence.paragraph] = (value, False)
         return {section: [(p, t, s) for p, (t, s) in sorted(found.items())] for section, found in leads.items()}
 
 
@@ -534,7 +534,7 @@ def annotate_claims(doc: Document) -> None:
     # its times and subject positions: emptied here, so that a sentence repeated
     # from an earlier page costs what any sentence costs (and a benchmark corpus that
     # reuses sentences measures the real cost).
-    for by_sentence in (_time_expressions, in_subject_position, _first_marker_end):
+    for by_sentence in (in_subject_position, _first_marker_end):
         by_sentence.cache_clear()
     ctx = _Context(doc)
     subjects = SubjectResolver(doc, strip_times=_without_times)
@@ -543,47 +543,56 @@ def annotate_claims(doc: Document) -> None:
     claims: list[dict] = []  # Claim fields, validated together at the end
     previous: tuple[int, int, str, int, str] | None = None  # sentence, end, kind, sign, indicator
     for index, quantity in enumerate(doc.quantities):
-        sentence = doc.sentences[quantity.sentence]
-        if sentence.heading:
-            continue
-        q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
-        text = sentence.text
-        clauses = ctx.clauses(quantity.sentence)
-        if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
-            continue  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
-        before = text[:q_start]
-        clause_before = before[clauses.start(q_start) :]
-        # A sentence that is all quotation names its speaker and scene in the next one.
-        following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
-        subject = subjects.subject(quantity, following)
-        if previous is not None and previous[0] == quantity.sentence and \
-                continues_a_list(text[previous[1] - sentence.start : q_start]):
-            # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
-            kind, sign, indicator = previous[2], previous[3], previous[4]
-        else:
-            kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
-                                       _governing_item(text, clauses.start(q_start)))
-            indicator = _indicator(clause_before, subject.text, text[q_end:])
-        previous = (quantity.sentence, quantity.end, kind, sign, indicator)
-        modality = _modality(text, q_start)
-        if modality == "expected":
-            # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
-            time = find_time(text, ctx.pub, before=q_start)
-        else:
-            time = _claim_time(ctx, quantity.sentence, q_start, clause_before)
-            if time is None and following is not None:
-                time = ctx.time_of(following)
-        value, low, high = quantity.value, quantity.low, quantity.high
-        if sign < 0:
-            value = -value if value is not None else None
-            low, high = (-high if high is not None else None), (-low if low is not None else None)
-        claims.append({
-            "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
-            "subject_rule": subject.rule, "indicator": indicator,
-            "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
-            "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
-            "modality": modality})
+        # an amount that fails costs its own claim, recorded with its sentence, not the stage
+        row, previous = isolated(doc, "claims", f"sentence {quantity.sentence}", _claim,
+                                 doc, ctx, subjects, index, quantity, previous, default=(None, previous))
+        if row is not None:
+            claims.append(row)
     doc.claims = records(Claim, claims)
+
+
+def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int, quantity,
+           previous: tuple | None) -> tuple[dict | None, tuple | None]:
+    """The claim of one quantity (Claim fields), or None; and the list state for the next."""
+    sentence = doc.sentences[quantity.sentence]
+    if sentence.heading:
+        return None, previous
+    q_start, q_end = quantity.start - sentence.start, quantity.end - sentence.start
+    text = sentence.text
+    clauses = ctx.clauses(quantity.sentence)
+    if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
+        return None, previous  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
+    before = text[:q_start]
+    clause_before = before[clauses.start(q_start) :]
+    # A sentence that is all quotation names its speaker and scene in the next one.
+    following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
+    subject = subjects.subject(quantity, following)
+    if previous is not None and previous[0] == quantity.sentence and \
+            continues_a_list(text[previous[1] - sentence.start : q_start]):
+        # 增长分别为2%、1.6%和2.5%: the later items of a list keep the verb of the first
+        kind, sign, indicator = previous[2], previous[3], previous[4]
+    else:
+        kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
+                                   _governing_item(text, clauses.start(q_start)))
+        indicator = _indicator(clause_before, subject.text, text[q_end:])
+    modality = _modality(text, q_start)
+    if modality == "expected":
+        # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
+        time = find_time(ctx.times.get(quantity.sentence, ()), text, before=q_start)
+    else:
+        time = _claim_time(ctx, quantity.sentence, q_start, clause_before)
+        if time is None and following is not None:
+            time = ctx.time_of(following)
+    value, low, high = quantity.value, quantity.low, quantity.high
+    if sign < 0:
+        value = -value if value is not None else None
+        low, high = (-high if high is not None else None), (-low if low is not None else None)
+    return {
+        "sentence": quantity.sentence, "subject": subject.text, "subject_id": subject.id,
+        "subject_rule": subject.rule, "indicator": indicator,
+        "quantity": quantity.text, "quantity_index": index, "value": value, "low": low, "high": high,
+        "unit": quantity.unit, "qualifier": quantity.qualifier, "kind": kind, "time": time,
+        "modality": modality}, (quantity.sentence, quantity.end, kind, sign, indicator)
 
 
 _COMMA_BREAK = regex.compile(r"(?r)[，,；;：:。！？!?]")
@@ -600,29 +609,52 @@ def _governing_item(text: str, segment_start: int) -> str:
 
 
 def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
-    doc, pub = ctx.doc, ctx.pub
+    doc = ctx.doc
     sentence = doc.sentences[index]
     before = sentence.text[:q_start]
-    time = (find_time(sentence.text, pub, before=q_start)
-            or find_time(sentence.text, pub, until=ctx.clauses(index).end(q_start)))
+    expressions = ctx.times.get(index, ())
+    streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
+    if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
+        return streak.value
+    clause_start = ctx.clauses(index).start(q_start)
+    time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
+            or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
     if time:
-        return _side_of_range(time, clause_before)
-    if any(w in before for w in _compiled().rules.present_words):
-        return None
+        return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
+    if any(e.kind == "present" and e.start < q_start for e in expressions):
+        return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
     carried_time = ctx.paragraph_time(index)
     if carried_time:
-        return carried_time
+        earlier = next((ctx.times.get(i, ()) for i in ctx._earlier_in_paragraph(index) if ctx.time_of(i)), ())
+        return _flow_keeps_year(carried_time, earlier, clause_before)
     framed = _framing_time(ctx, sentence)
     if framed:
         return framed
     section = sentence.section
     while section is not None:
-        time = find_time(doc.sections[section].title, pub)
+        heading = ctx.headings.get(section)
+        time = find_time(ctx.times.get(heading, ()), doc.sentences[heading].text) if heading is not None else None
         if time:
             return time
         section = doc.sections[section].parent
     return None
+
+
+def _flow_keeps_year(time: str, expressions, clause_before: str) -> str:
+    """2014年末 dates a stock to 2014-12; a flow (产量, 出栏, 收入 …) dated by it keeps the year."""
+    if not (len(time) == 7 and time.endswith("-12")):
+        return time
+    if any(e.value == time and e.year_end for e in expressions) and any(w in clause_before for w in _flow_words()):
+        return time[:4]
+    return time
+
+
+@functools.cache
+def _flow_words() -> tuple[str, ...]:
+    from .times import flow_words
+
+    return tuple(flow_words())
 
 
 def _framing_time(ctx: _Context, sentence: Sentence) -> str | None:

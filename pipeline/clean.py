@@ -14,6 +14,7 @@ import operator
 import re
 import sys
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -54,6 +55,7 @@ class JoinRules(RuleEntry):
 class DuplicateRules(RuleEntry):
     min_paragraph_chars: int
     near_duplicate_jaccard: float = Field(gt=0, le=1)
+    near_duplicate_window: int = Field(gt=0)
     min_sentence_chars: int
 
 
@@ -190,8 +192,8 @@ def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
 def _drop(result: Cleaned, para: Para, reason: str, detail: str | None = None) -> None:
     para.kind = "dropped"
     para.dropped_reason = reason
-    result.dropped.append(Dropped(text=para.text, reason=reason, raw_start=para.raw_start,
-                                  raw_end=para.raw_end, detail=detail))
+    result.dropped.append(Dropped(text=para.text, reason=reason, raw_start=para.raw_start, raw_end=para.raw_end,
+                                  detail=detail, pieces=list(para.pieces) if len(para.pieces) > 1 else None))
     if reason == "byline":
         result.bylines.append(para.text)
     elif reason == "dateline":
@@ -202,7 +204,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
     heading = rules.markdown_re.match(para.text)
     if heading:
         marks, title = heading.group(1), heading.group(2)
-        offset = para.text.find(title) if title else len(para.text)
+        offset = heading.start(2) if title else len(para.text)
         start = para.raw_start + offset
         para.pieces = [(start, start + len(title))]
         para.text, para.kind, para.level = title, "heading", len(marks)
@@ -219,9 +221,10 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not match or match.end() == match.start():
             continue
         start, end = para.raw_start, para.raw_end
-        cut_start, cut_end = start + match.start(), start + match.end()
-        result.dropped.append(Dropped(text=match.group().strip(_STRIP), reason=rule.reason,
-                                      raw_start=cut_start, raw_end=cut_end, detail=rule.name))
+        cut = match.group().strip(_STRIP)  # the record's range is the cut without the space around it
+        cut_start = start + match.start() + len(match.group()) - len(match.group().lstrip(_STRIP))
+        result.dropped.append(Dropped(text=cut, reason=rule.reason, raw_start=cut_start,
+                                      raw_end=cut_start + len(cut), detail=rule.name))
         if rule.reason == "dateline":
             result.datelines.append(match.group().strip(_STRIP))
             para.after_dateline = rule.scope == "prefix"
@@ -512,11 +515,15 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     Jaccard ≥ t allows a paragraph only so many trigrams that the other lacks, so a fixed
     sample of its trigrams that misses more of them than that rules the pair out before the
     whole sets are compared: the result is that of comparing every pair, at a fraction of
-    the cost (most pairs share almost nothing)."""
+    the cost (most pairs share almost nothing).
+
+    Exact copies are found anywhere in the page (one dictionary); a near copy only among
+    the last ``near_duplicate_window`` paragraphs compared, so that the work grows with
+    the page, not with its square (a 20 MB file of a hundred thousand paragraphs)."""
     limits = rules.duplicates
     threshold = limits.near_duplicate_jaccard
     seen: dict[str, int] = {}
-    kept: list[tuple[int, set[int | str], int]] = []  # (length, trigrams, index)
+    kept: deque[tuple[int, set[int | str], int]] = deque(maxlen=limits.near_duplicate_window)  # (length, trigrams, index)
     for index, para in enumerate(result.paragraphs):
         if para.kind != "body":
             continue

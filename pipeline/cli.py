@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input-format", choices=("text", "html", "markdown"), default=None,
                         help="how a document on standard input is read (default: text; files go by "
                              "extension: .html/.htm, .md; a JSON line by its key: text, html, markdown)")
+    parser.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="publication date of the inputs (今年/去年 resolve against it); a JSONL "
+                             "line's own \"date\" and nothing else wins over it")
     parser.add_argument("--scope", metavar="ID",
                         help="the place every input is about, a knowledge-base id (adm:230600), for pages whose "
                         "place is implied by their source; a JSONL line's own \"scope\" field wins")
@@ -262,6 +265,15 @@ def _output_input_clash(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _date(value: str) -> str:
+    from .times import parse_date
+
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -394,6 +406,8 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         if workers == 1:
             start_up()  # in this process (a pool's workers do it in their initialiser)
         sources = iter_sources(args.inputs, skip=done, stdin_format=args.input_format)
+        if args.date:  # the caller's date for every input that does not give its own
+            sources = (replace(s, date=s.date or args.date) if s.error is None else s for s in sources)
         if args.scope is not None:
             sources = (source if source.scope else replace(source, scope=args.scope) for source in sources)
         keep = bool(args.html)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 import regex
 
+from .isolation import isolated
 from .persons import tagged_names
 from .entity_scripts import simplified, traditional_forms, with_traditional
 from .entity_names import body_words, find_bodies, full_name, page_names, short_form_mentions
@@ -411,7 +412,8 @@ def annotate_entities(doc: Document) -> None:
     """The pipeline stage: document-level entities with their mentions."""
     c = _compiled()
     kb = knowledge_base()
-    per_sentence = [find_mentions(s.text) for s in doc.sentences]
+    per_sentence = [isolated(doc, "entities", f"sentence {i}", find_mentions, s.text, default=[])
+                    for i, s in enumerate(doc.sentences)]
     counts: Counter[str] = Counter()
     for mentions in per_sentence:
         for m in mentions:

@@ -69,11 +69,17 @@ class Sentence(Model):
 
 
 class Dropped(Model):
+    """What cleaning left out. ``text`` is exactly the decoded input's ``[raw_start:raw_end]``,
+    or, when it was made of several raw slices (a paragraph a column break had cut, joined
+    before it was found to be a copy), exactly the concatenation of ``pieces``."""
+
     text: str
     reason: DropReason
     raw_start: int
     raw_end: int
     detail: str | None = Field(None, description="e.g. the rule that matched, or the copy's position")
+    pieces: list[tuple[int, int]] | None = Field(
+        None, description="raw (start, end) slices whose concatenation is text, when there are several")
 
 
 class Quantity(Model):
@@ -102,6 +108,20 @@ class Entity(Model):
     mentions: list[Mention] = []
 
 
+class TimeExpression(Model):
+    text: str
+    start: int
+    end: int
+    sentence: int
+    kind: Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"] = Field(
+        description="base: a comparison base (较2020年); dateline: the date of an agency's dateline "
+                    "(新华社北京2024年3月5日电); neither is ever a claim's time; present: 目前, 近年来")
+    value: str | None = Field(None, description="GOLD.md's time format: 2024, 2024-03, 2024-01/2024-03, 2021/2025")
+    resolved: Literal["text", "sentence", "paragraph", "section", "lead", "publication"] | None = Field(
+        None, description="what a value not stated in full by the expression was resolved against")
+    year_end: bool = Field(False, description="a stock date at a year end (2024年末): flows keep the year")
+
+
 class Claim(Model):
     sentence: int
     subject: str
@@ -123,7 +143,8 @@ class Claim(Model):
 class Metadata(Model):
     datelines: list[str] = []
     date: str | None = Field(None, description="publication date when the text makes it certain")
-    date_origin: str | None = Field(None, description="where date came from, e.g. 'front matter', 'html meta'")
+    date_origin: str | None = Field(None, description="where the date came from: caller, dateline, published-line, "
+                                    "under-title, end (the page's visible text), or markup (HTML meta, front matter)")
     bylines: list[str] = []
     title: str | None = Field(None, description="the page's title from its markup (HTML title/meta, front matter)")
     tags: list[str] = Field([], description="keywords from the markup (front matter tags, HTML keywords)")
@@ -145,6 +166,7 @@ class Document(Model):
     quantities: list[Quantity] = []
     entities: list[Entity] = []
     claims: list[Claim] = []
+    times: list[TimeExpression] = []
     segments: list[Segment] = []
     errors: list[str] = []
     warnings: list[str] = Field([], description="what was repaired and kept, e.g. lone surrogates read as U+FFFD")

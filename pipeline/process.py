@@ -10,11 +10,11 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import claim_kinds, claims, entities, markup, quantities, script, segment, sentences, subjects
+from . import claim_kinds, claims, entities, markup, quantities, script, segment, sentences, subjects, times
 from . import clean as clean_module
 from .clean import clean, clean_rules, content_keys
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
-from .read import Source, iter_sources
+from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, replace_surrogates, too_long
 from .subjects import known_scope
 from .sentences import split_sentences
 
@@ -25,6 +25,7 @@ Stage = Callable[[Document], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("quantities", quantities.annotate_quantities),
     ("entities", entities.annotate_entities),
+    ("times", times.annotate_times),
     ("claims", claims.annotate_claims),
 )
 
@@ -32,7 +33,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def load_all_rules() -> None:
     """Load and validate every rule file now (start-up), so a malformed entry stops the
     program with its file and line before any document is read."""
-    for module in (clean_module, markup, sentences, quantities, entities, claims, claim_kinds, subjects):
+    for module in (clean_module, markup, sentences, quantities, entities, times, claims, claim_kinds, subjects):
         module.load_rules()
 
 
@@ -53,7 +54,7 @@ def start_up() -> None:
 
 
 def process(text: str, doc_id: str | None = None, source: str | None = None, scope: str | None = None,
-            input_format: str = "text") -> Document:
+            input_format: str = "text", date: str | None = None) -> Document:
     """Run the whole pipeline on one text; never raises for bad content.
 
     ``scope``: the place the page is about, a knowledge-base id (``adm:230600``), for pages
@@ -63,8 +64,18 @@ def process(text: str, doc_id: str | None = None, source: str | None = None, sco
     A web page or markdown text (``input_format`` html, markdown) is first reduced to its
     visible text (pipeline/markup.py), which is then the raw text every offset points into.
     Every stage reads the simplified view of the text (pipeline/script.py); the record
-    gives the text as written."""
+    gives the text as written.
+
+    ``date``: the publication date, YYYY-MM-DD, when the caller knows it (今年/去年 resolve
+    against it); a value that is not a date raises ValueError (a usage error, not content)."""
+    given = times.parse_date(date) if date is not None else None
     doc = Document(id=doc_id or "doc", source=source, scope=subjects.known_scope(scope))
+    text, replaced = replace_surrogates(text)  # as reading does: a record must be writable as UTF-8
+    if replaced:
+        doc.warnings.append(f"read: {replaced} lone surrogate(s) in the text replaced by U+FFFD")
+    if len(text) > MAX_DOCUMENT_CHARS:
+        doc.errors.append(f"read: {too_long(len(text), MAX_DOCUMENT_CHARS)}")
+        return doc
     marked: list = []
     if input_format in ("html", "markdown"):
         try:
@@ -85,6 +96,10 @@ def process(text: str, doc_id: str | None = None, source: str | None = None, sco
             doc.metadata.date, doc.metadata.date_origin = page.date, page.date_origin
     if view is not text:
         doc._written = _as_written(doc, text)
+    try:
+        _publication_date(doc, view, given)
+    except Exception as exc:  # noqa: BLE001
+        doc.errors.append(f"times: {type(exc).__name__}: {exc}")
     for name, stage in STAGES:
         try:
             stage(doc)
@@ -126,12 +141,15 @@ def _restore(doc: Document, view: str, raw: str) -> None:
     for sentence in doc.sentences:
         sentence.section_path = [titles.get(t) or restore(t, clean_view, written) for t in sentence.section_path]
     for dropped in doc.dropped:
-        dropped.text = restore(dropped.text, view[dropped.raw_start:dropped.raw_end], raw[dropped.raw_start:dropped.raw_end])
+        # (provenance: a drop is exactly its raw slice, or the concatenation of its pieces)
+        dropped.text = "".join(raw[a:b] for a, b in dropped.pieces or [(dropped.raw_start, dropped.raw_end)])
     meta = doc.metadata
     meta.datelines = [restore(t, view, raw) for t in meta.datelines]
     meta.bylines = [restore(t, view, raw) for t in meta.bylines]
     for quantity in doc.quantities:
         quantity.text = written[quantity.start:quantity.end]
+    for time in doc.times:
+        time.text = written[time.start:time.end]
     for entity in doc.entities:
         first = entity.mentions[0].start if entity.mentions else 0
         for mention in entity.mentions:
@@ -148,6 +166,17 @@ def _restore(doc: Document, view: str, raw: str) -> None:
     doc._written = None
 
 
+def _publication_date(doc: Document, raw: str, given) -> None:
+    """metadata.date and date_origin: the caller's date, else the page's visible one (a
+    date that reading found in markup, with its own origin, is kept when neither gives one)."""
+    if given is not None:
+        doc.metadata.date, doc.metadata.date_origin = given.isoformat(), "caller"
+        return
+    found = times.date_in_text(raw, doc.metadata.datelines)
+    if found is not None:
+        doc.metadata.date, doc.metadata.date_origin = found[0].isoformat(), found[1]
+
+
 def process_source(source: Source) -> Document:
     notes = [f"read: {warning}" for warning in source.warnings]  # what reading repaired
     if source.error is not None:
@@ -158,7 +187,7 @@ def process_source(source: Source) -> Document:
     except ValueError as exc:  # a JSONL line's unknown scope: that line's error record
         return Document(id=source.id, source=source.name, errors=[f"read: {source.name}: {exc}"], warnings=notes)
     doc = process(source.text, doc_id=source.id, source=source.name, scope=scope,
-                  input_format=source.format)
+                  input_format=source.format, date=source.date)
     doc.encoding = source.encoding
     if notes:
         doc.warnings[:0] = notes
@@ -206,10 +235,10 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
         else:
             for (start, end), key in zip(spans, content_keys(para.text, spans)):
                 if len(key) >= min_repeat and key in seen_sentences:
-                    raw_start = _raw_at(para.pieces, start)
-                    doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=raw_start,
-                                               raw_end=_raw_at(para.pieces, end - 1) + 1,
-                                               detail="sentence repeats an earlier sentence"))
+                    slices = _raw_slices(para.pieces, start, end)
+                    doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=slices[0][0],
+                                               raw_end=slices[-1][1], detail="sentence repeats an earlier sentence",
+                                               pieces=slices if len(slices) > 1 else None))
                     continue
                 seen_sentences.add(key)
                 kept.append((start, end))
@@ -236,12 +265,17 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
     doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
 
 
-def _raw_at(pieces: list[tuple[int, int]], offset: int) -> int:
-    for start, end in pieces:
-        if offset < end - start:
-            return start + offset
-        offset -= end - start
-    return pieces[-1][1]
+def _raw_slices(pieces: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The raw slices of paragraph-local [start, end) (over the concatenated pieces)."""
+    slices = []
+    local = 0
+    for raw_start, raw_end in pieces:
+        size = raw_end - raw_start
+        lo, hi = max(start, local), min(end, local + size)
+        if lo < hi:
+            slices.append((raw_start + lo - local, raw_start + hi - local))
+        local += size
+    return slices
 
 
 def _add_segments(segments: list[dict], pieces: list[tuple[int, int]], start: int, end: int,

@@ -71,21 +71,20 @@ def annotate_quantities(doc: Document) -> None:
 
     An amount that cannot be resolved (a value beyond floating point) costs that amount,
     recorded in ``doc.errors``, never the stage."""
+    from .isolation import isolated
     from .quantities import find_quantities
 
     found = []
     for index, sentence in enumerate(doc.sentences):
-        try:
-            found.extend((index, sentence.start, m) for m in find_quantities(sentence.text))
-        except (RecursionError, ValueError, ArithmeticError) as exc:
-            doc.errors.append(f"quantities: sentence {index}: {type(exc).__name__}: {exc}")
+        matches = isolated(doc, "quantities", f"sentence {index}", find_quantities, sentence.text, default=())
+        found.extend((index, sentence.start, m) for m in matches)
     page_yuan = page_yuan_currency(doc._written or doc.text, [m for _, _, m in found])
     quantities = []
     for index, offset, match in found:
         try:
             r = resolve(match, page_yuan)
             fields = {"value": _float(r.value), "low": _float(r.low), "high": _float(r.high)}
-        except (OverflowError, ValueError, ArithmeticError) as exc:
+        except Exception as exc:  # noqa: BLE001 — one amount, recorded (overflow, odd digits …)
             doc.errors.append(f"quantities: {match.text[:40]!r}: {type(exc).__name__}: {exc}")
             continue
         quantities.append({"start": offset + match.start, "end": offset + match.end, "text": match.text,

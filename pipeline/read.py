@@ -31,6 +31,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .times import parse_date
+
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
 # How a file's text is read (pipeline/markup.py): by its extension; anything else is text.
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -159,6 +161,7 @@ class Source:
     warnings: tuple[str, ...] = ()
     stage: str = "read"  # where ``error`` arose: the record's error starts with it
     format: str = "text"  # text, html or markdown: how the pipeline reads ``text``
+    date: str | None = None  # the publication date the input gives (a JSONL line's "date"), YYYY-MM-DD
     scope: str | None = None  # the place the page is about (a knowledge-base id), from the caller
 
 
@@ -184,6 +187,16 @@ def _not_regular(path: Path) -> str | None:
     return f"{kind}, not a regular file: skipped"
 
 
+# The longest document processed, in characters (about 96 MB of Chinese in UTF-8): one
+# document is held in memory whole, with its sentences and spans, so a longer one is
+# refused with an error record (split it into pages, or give it as JSON lines).
+MAX_DOCUMENT_CHARS = 32_000_000
+
+
+def too_long(chars: int, limit: int) -> str:
+    return f"document too long: {chars:,} characters, the limit is {limit:,} (MAX_DOCUMENT_CHARS)"
+
+
 def read_file(path: Path, doc_id: str | None = None) -> Source:
     name = display_path(path)
     doc_id = doc_id or display_path(path.stem)
@@ -191,6 +204,10 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
     if odd:
         return Source(doc_id, name, error=f"{name}: {odd}")
     try:
+        size = path.stat().st_size
+        if size > 4 * MAX_DOCUMENT_CHARS:  # more characters than the limit in any encoding: never read
+            return Source(doc_id, name, error=f"{name}: document too long: {size:,} bytes, the limit is "
+                                                f"{MAX_DOCUMENT_CHARS:,} characters (MAX_DOCUMENT_CHARS)")
         data = path.read_bytes()
     except OSError as exc:
         return Source(doc_id, name, error=f"{name}: cannot read ({exc.strerror or exc})")
@@ -202,7 +219,8 @@ def read_file(path: Path, doc_id: str | None = None) -> Source:
 
 
 def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
-    """Documents from JSON lines ``{"id": ..., "text": ...}``; a bad line is an error record.
+    """Documents from JSON lines ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}`` (date
+    optional: the publication date); a bad line is an error record.
 
     Lines may be bytes, each decoded as UTF-8 on its own: a bad byte costs its line only.
     The id is a string as given; a number or other JSON value is written as JSON (``12``,
@@ -244,8 +262,15 @@ def read_jsonl(lines: Iterable[str | bytes], name: str) -> Iterator[Source]:
         except ReadError as exc:
             yield Source(doc_id, where, error=f"{where}: {exc}", warnings=warnings)
             continue
+        date = record.get("date")
+        if date is not None:
+            try:
+                parse_date(date)
+            except ValueError as exc:  # the caller's mistake, named: not a silent null
+                yield Source(doc_id, where, error=f"{where}: 'date' {exc}", warnings=warnings)
+                continue
         yield Source(doc_id, where, text=text, encoding="utf-8", warnings=warnings, format=key,
-                     scope=scope or None)
+                     date=date, scope=scope or None)
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, tuple[str, ...]]:

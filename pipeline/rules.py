@@ -112,6 +112,63 @@ def alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# The digits the pipeline reads as numbers (numbers.py reads the same two sets).
+DIGIT_CLASS = "0-9０-９"
+
+
+def rule_pattern(pattern: str) -> str:
+    """A rule's pattern with ``\\d`` meaning a digit the pipeline reads, ``[0-9０-９]``.
+
+    ``regex`` knows more decimal digits than Python's ``int()`` (its Unicode is newer:
+    U+116D0, U+1E4F0 …), so a ``\\d`` captured and then read with ``int()`` could fail
+    on text no rule was written for. Reading the same digits everywhere removes the pair
+    at its root: a rule never captures what the code cannot read. Inside a look-around
+    ``\\d`` keeps its meaning, every digit Unicode knows (as in numbers.py): nothing is
+    read there, and a figure is never taken out of the middle of a digit run in another
+    script."""
+    out: list[str] = []
+    in_class = False
+    groups: list[bool] = []  # per open group: is it a look-around?
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            if pair == "\\d" and not any(groups):
+                out.append(DIGIT_CLASS if in_class else f"[{DIGIT_CLASS}]")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a leading ] is literal
+                out.append("]")
+                i += 1
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        elif char == "(" and not in_class:
+            groups.append(pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i))
+            out.append(char)
+        elif char == ")" and not in_class and groups:
+            groups.pop()
+            out.append(char)
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def compile_rule(pattern: str) -> regex.Pattern:
+    """``regex.compile(rule_pattern(pattern))``: how a rule file's pattern is compiled."""
+    return regex.compile(rule_pattern(pattern))
+
+
 def load_section(name: str, key: str, model: type[M]) -> M:
     """The mapping under top-level ``key`` of ``rules/<name>``, validated as one model."""
     data = load_yaml(name)

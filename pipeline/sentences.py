@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pydantic import Field
+
 from .rules import RuleEntry, load_section
 
 
@@ -25,6 +27,8 @@ class SplittingRules(RuleEntry):
     speaker_after_quote: str
     continuation_initial: str
     utterance_start: str
+    max_sentence_chars: int = Field(ge=100)
+    long_sentence_breaks: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, opener offset)
     start = position = 0
+    run_end = -1  # where the last scanned run of terminal marks and closers ends
     n = len(text)
     for mark_start, end, mark in marks:
         if mark_start < position:
@@ -91,10 +96,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # a decimal point, an abbreviation or a domain name
         elif stack:
             continue  # inside a quotation or bracket that closes later
-        while end < n and (text[end] in closers or text[end] in terminals):
-            if text[end] in closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.bracket_closers and balanced:
-                break
-            end += 1
+        if end < run_end:
+            # Inside a run of marks already scanned (。。。。，然后): the scan below depends only
+            # on the position (the stack is empty here), so this mark's run ends where that
+            # one did. Scanning again from every mark of a run is quadratic in its length.
+            end = run_end
+        else:
+            while end < n and (text[end] in closers or text[end] in terminals):
+                if text[end] in closers and not (stack and text[end] == stack[-1][0]) and text[end] in c.bracket_closers and balanced:
+                    break
+                end += 1
+            run_end = end
         rest = text[end : end + 40]  # bounded look-ahead (see above)
         if rest and rest[0] in rules.continuation_initial:
             continue
@@ -105,7 +117,30 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         _append(spans, text, start, end)
         start = position = end
     _append(spans, text, start, n)
+    limit = rules.max_sentence_chars
+    if any(end - start > limit for start, end in spans):
+        return _bounded(spans, text, limit, rules.long_sentence_breaks)
     return spans
+
+
+def _bounded(spans: list[tuple[int, int]], text: str, limit: int, breaks: str) -> list[tuple[int, int]]:
+    """``spans`` with every span longer than ``limit`` cut into pieces of at most ``limit``."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > limit:
+            window = start + limit
+            cut = max(text.rfind(b, start + limit // 2, window) for b in breaks) + 1
+            if cut <= 0:  # no clause break: at the limit, but not inside a number or a word
+                cut = window
+                while cut > start + limit // 2 and text[cut - 1].isalnum() and text[cut].isalnum() \
+                        and text[cut].isascii():
+                    cut -= 1
+                if cut == start + limit // 2:  # one long run of digits or letters: cut it anyway
+                    cut = window
+            _append(out, text, start, cut)
+            start = cut
+        _append(out, text, start, end)
+    return out
 
 
 def _marks(text: str, c: _Compiled) -> list[tuple[int, int, str]]:

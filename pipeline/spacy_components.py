@@ -42,7 +42,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from .model import Claim, Document, Paragraph, Quantity, Segment, Sentence
 
-STAGES = ("quantities", "entities", "claims")
+STAGES = ("quantities", "entities", "times", "claims")
 _CACHE_SIZE = 16
 
 if not Span.has_extension("quantity"):

@@ -72,7 +72,7 @@ def test_the_cli_reports_a_broken_rule_file_cleanly(tmp_path):
     assert "units.yaml:" in result.stderr and "factor" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["clean.yaml", "sentences.yaml", "units.yaml", "quantity_context.yaml", "numerals.yaml"])
+@pytest.mark.parametrize("name", ["clean.yaml", "sentences.yaml", "units.yaml", "quantity_context.yaml", "numerals.yaml", "times.yaml"])
 def test_every_rule_file_loads(name):
     assert rules.load_yaml(name)
 
@@ -85,7 +85,7 @@ def test_every_rule_file_is_consumed():
     kb = {f"kb/{p.name}" for pattern in ("*.yaml", "*.jsonl") for p in (rules.RULES_DIR / "kb").glob(pattern)}
     from pipeline.kb import kb_files
 
-    optional = {"entities.yaml", "claims.yaml", "subjects.yaml", "scope.yaml"}
+    optional = {"entities.yaml", "claims.yaml", "subjects.yaml", "scope.yaml", "times.yaml"}
     present = {p.name for p in Path(rules.RULES_DIR).glob("*.yaml")}
     assert present - optional <= consumers, present - consumers
     assert kb == set(kb_files())
