@@ -46,6 +46,7 @@ class SubjectRules(RuleEntry):
     topic_not_in: str
     topic_openers: list[str]
     anaphora: dict[str, int]
+    launch_verbs: list[str]
     share_of_people: list[str]
     share_units: list[str]
 
@@ -72,6 +73,7 @@ class _Compiled:
     group_part: regex.Pattern
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
+    launched: regex.Pattern  # a programme launched at a clause's end
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: regex.Pattern  # the people a share counts, right after it (9成民众)
 
@@ -103,6 +105,8 @@ def _compiled() -> _Compiled:
         # (also right after a speech verb, which opens the clause it reports: 宣称五倍券可创造…)
         topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?])|(?<={alternation(rules.speech_verbs)}))(?:{alternation(rules.topic_openers)})?"
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
+        launched=regex.compile(f"(?:{alternation(rules.launch_verbs)})[「“『]?(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])"
+                               f"[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))[」”』]?(?=[，,；;])"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
         people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
@@ -201,6 +205,8 @@ def _groups(text: str) -> list[tuple[int, int, str]]:
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
             out.append((start, end, match.group("group")))
     for match in c.topic.finditer(text):
+        out.append((*match.span("group"), match.group("group")))
+    for match in c.launched.finditer(text):
         out.append((*match.span("group"), match.group("group")))
     return out
 

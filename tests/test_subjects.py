@@ -464,6 +464,9 @@ TOPICS = [
     # right after a speech verb, which opens the clause it reports
     ("对于市政府宣称消费券可拉动消费50亿元，学者表示怀疑。", "50亿元", "消费券"),
     ("台中市政府表示振興券帶動營業額成長8.5%。", "8.5%", "振興券"),
+    # a programme launched at a clause's end is the topic of the clauses after it
+    ("上月郑州市推出“惠民消费券”，市民最高可领取300元。", "300元", "惠民消费券"),
+    ("去年新北市發行「動滋券」，市民自付500元即可領取。", "500元", "動滋券"),
     # a clause whose programme stands after a verb or a preposition is not about it
     ("深圳市与去年消费券相比，社会消费品零售总额增长7.5%。", "7.5%", None),
     ("南京市是用发放购物券的方式，带动零售额增长4.1%。", "4.1%", None),
