@@ -13,7 +13,7 @@ the first rule that gives one names the claim's ``subject_rule``:
   phrase or a connector) — the most specific division when names nest (广东省深圳市 →
   深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
 - ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
-  人群) or a programme named there (五倍券, 消费券): the phrase as written, id None — never
+  人群) or a programme named there or launched before it (五倍券, 推出“消费券”，…): the phrase as written, id None — never
   for a head count (a group's size is the place's figure);
 - ``measured``: 领取500元的消费券: an amount that measures the programme named right after it;
 - ``company``: a bare 公司 in subject position, the company the page is most about (the one
