@@ -433,6 +433,20 @@ def test_company_pages(text, quantity, company):
     assert claim.subject_rule in ("page", "company", "section")
 
 
+# a company the lead names as an object is not the page's subject
+COMPANY_OBJECTS = [
+    ("2024年，合肥市引进比亚迪等企业，全市新能源汽车产量增长40%。", "40%", "adm:340100"),
+    ("2023年，宜宾市吸引宁德时代落户，全市工业增加值增长9.5%。", "9.5%", "adm:511500"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", COMPANY_OBJECTS, ids=[c[0][:10] for c in COMPANY_OBJECTS])
+def test_company_as_object_is_not_the_page(text, quantity, subject_id):
+    needs(subject_id)
+    claim = one(text, quantity)
+    assert not (claim.subject_id or "").startswith("org:"), (claim.subject, claim.subject_rule)
+
+
 def test_company_heads():
     from pipeline.subjects import is_company
     assert is_company("天齐锂业", "org:天齐锂业")  # its knowledge-base name ends in 公司
@@ -447,6 +461,12 @@ TOPICS = [
     ("今年五倍券預估將創造台幣2千億效益。", "台幣2千億", "五倍券"),
     ("此次紙本券共分成200元面額5張。", "5張", "紙本券"),
     ("成都市商务局表示，旅游券带动消费3.2亿元。", "3.2亿元", "旅游券"),
+    # right after a speech verb, which opens the clause it reports
+    ("对于市政府宣称消费券可拉动消费50亿元，学者表示怀疑。", "50亿元", "消费券"),
+    ("台中市政府表示振興券帶動營業額成長8.5%。", "8.5%", "振興券"),
+    # a programme launched at a clause's end is the topic of the clauses after it
+    ("上月郑州市推出“惠民消费券”，市民最高可领取300元。", "300元", "惠民消费券"),
+    ("去年新北市發行「動滋券」，市民自付500元即可領取。", "500元", "動滋券"),
     # a clause whose programme stands after a verb or a preposition is not about it
     ("深圳市与去年消费券相比，社会消费品零售总额增长7.5%。", "7.5%", None),
     ("南京市是用发放购物券的方式，带动零售额增长4.1%。", "4.1%", None),
@@ -501,3 +521,26 @@ def test_quoted_names(text, quantity, subject_id):
 def test_speech_in_quotes_still_hides_the_speaker():
     claim = one("“今年我们新建了12所学校，”王伟说。", "12所")
     assert claim.subject_id is None or not claim.subject_id.startswith("per:")
+
+
+# ---- an amount that measures the programme named right after it is that programme's figure
+MEASURED = [
+    ("杭州市民可领取500元的消费券。", "500元", "消费券"),
+    ("每位市民都可直接領取3千元振興券。", "3千元", "振興券"),
+    ("游客可领取面值200元（含50元折扣）的旅游券。", "200元", "旅游券"),
+    # a share right before the people it counts
+    ("调查显示，重庆市65%的受访者支持延长营业时间。", "65%", "受访者"),
+    ("民調指出，高雄市高達7成市民支持興建捷運。", "7成", "市民"),
+    # an amount followed by something else is not measured; a count of people is no share
+    ("武汉市发放消费券，带动消费12亿元。", "12亿元", None),
+    ("2024年，西宁市新增就业3万居民。", "3万", None),
+]
+
+
+@pytest.mark.parametrize("text,quantity,name", MEASURED, ids=[c[0][:10] for c in MEASURED])
+def test_measured(text, quantity, name):
+    claim = one(text, quantity)
+    if name is None:
+        assert claim.subject_rule != "measured", claim.subject
+    else:
+        assert (claim.subject, claim.subject_id, claim.subject_rule) == (name, None, "measured")

@@ -1,0 +1,226 @@
+"""Subject cues: what the words of a clause say about whose figure it states (cues in
+``rules/subjects.yaml``) — whether a mention opens its clause, whether a body is a source
+or a company, the population groups and programmes a clause opens with. The resolver that
+tries the rules in order is ``subjects.py``.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from .kb import knowledge_base
+from .rules import RuleEntry, alternation, load_entries, load_fields
+
+class ScopeWord(RuleEntry):
+    surface: str
+    level: str  # country, province, prefecture, county
+
+
+class SubjectRules(RuleEntry):
+    subject_openers: list[str]
+    subject_max_prefix: int
+    not_subject_after: list[str]
+    scene_openers: list[str]
+    speaker_pronouns: list[str]
+    listed_example: str
+    country: str
+    self_naming: list[str]
+    comparison_words: list[str]
+    compared_gap: str
+    respectively: list[str]
+    list_joiners: str
+    company_words: list[str]
+    page_types: list[str]
+    speech_verbs: list[str]
+    source_heads: list[str]
+    group_subject: str
+    group_part_words: list[str]
+    group_openers: list[str]
+    company_heads: list[str]
+    group_headcount_units: list[str]
+    topic_heads: list[str]
+    topic_max: int
+    topic_not_in: str
+    topic_openers: list[str]
+    anaphora: dict[str, int]
+    launch_verbs: list[str]
+    share_of_people: list[str]
+    share_units: list[str]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: SubjectRules
+    openers: regex.Pattern
+    listed_example: regex.Pattern
+    not_subject_after: tuple[str, ...]
+    scope_words: dict[str, str]  # surface → level
+    scope_re: regex.Pattern
+    self_naming: regex.Pattern
+    self_naming_end: regex.Pattern  # a self-naming word ending a name
+    comparison_end: regex.Pattern  # a comparison word ending the text before a mention
+    compared_gap: regex.Pattern
+    respectively: regex.Pattern
+    joiners: regex.Pattern  # only list joiners between two items
+    company_words: frozenset[str]
+    speech: regex.Pattern
+    list_or_comparison_words: regex.Pattern  # a sentence without any needs no list or comparison rule
+    source_heads: tuple[str, ...]
+    group: regex.Pattern  # a population group at a clause's start (its openers allowed)
+    group_part: regex.Pattern
+    company_heads: tuple[str, ...]
+    topic: regex.Pattern  # a programme named at a clause's start
+    launched: regex.Pattern  # a programme launched at a clause's end
+    measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
+    people: regex.Pattern  # the people a share counts, right after it (9成民众)
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    rules = load_fields("subjects.yaml", SubjectRules)
+    scope = {w.surface: w.level for w in load_entries("subjects.yaml", "scope_words", ScopeWord)}
+    return _Compiled(
+        rules=rules,
+        openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
+        listed_example=regex.compile(rules.listed_example),
+        not_subject_after=tuple(rules.not_subject_after),
+        scope_words=scope,
+        scope_re=regex.compile(alternation(scope)),
+        self_naming=regex.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
+        self_naming_end=regex.compile(f"(?:{alternation(rules.self_naming)})$"),
+        comparison_end=regex.compile(f"(?:{alternation(rules.comparison_words)})$"),
+        compared_gap=regex.compile(rules.compared_gap),
+        respectively=regex.compile(alternation(rules.respectively)),
+        joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
+        company_words=frozenset(rules.company_words),
+        speech=regex.compile(alternation(rules.speech_verbs)),
+        list_or_comparison_words=regex.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
+        source_heads=tuple(rules.source_heads),
+        group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
+        group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
+        company_heads=tuple(rules.company_heads),
+        # (also right after a speech verb, which opens the clause it reports: 宣称五倍券可创造…)
+        topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?])|(?<={alternation(rules.speech_verbs)}))(?:{alternation(rules.topic_openers)})?"
+                            f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
+        launched=regex.compile(f"(?:{alternation(rules.launch_verbs)})[「“『]?(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])"
+                               f"[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))[」”』]?(?=[，,；;])"),
+        measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
+                               f"(?:{alternation(rules.topic_heads)}))"),
+        people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
+    )
+
+
+def load_rules() -> None:
+    _compiled()
+
+
+def known_scope(scope: str | None) -> str | None:
+    """``scope`` when the knowledge base knows it; a ValueError (a usage error) otherwise."""
+    if scope is not None and knowledge_base().get(scope) is None:
+        raise ValueError(f"unknown scope {scope!r}: expected a knowledge-base id such as adm:230600")
+    return scope
+
+
+_SUBJECT_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?“”]")
+_LAST_SUBJECT_CLAUSE_BREAK = regex.compile(r"(?r)" + _SUBJECT_CLAUSE_BREAK.pattern)  # searched from the end
+_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?]")
+
+
+_QUOTED_NAME_MAX = 8  # characters: a nickname or a title in quotes (“风车之国”, “一带一路”), not speech
+
+
+def _quoted_name(inside: str) -> bool:
+    return len(inside) <= _QUOTED_NAME_MAX and _CLAUSE_BREAK.search(inside) is None
+
+
+def _quotes_speech(text: str) -> bool:
+    """Whether a sentence quotes words (“……”某某说), not just a short name in quotes."""
+    for match in regex.finditer(r"[“「『]([^”」』]*)", text):
+        if not _quoted_name(match.group(1)):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
+def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]) -> bool:
+    """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
+    one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an
+    object or a place, not the subject — unless it sets the scene of the sentence."""
+    c = _compiled()
+    last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, start)
+    if last_break is not None and last_break.group() == "”":
+        # a short quoted name inside the clause (对“风车之国”荷兰…) is no quotation: the clause
+        # goes on before it
+        opened = text.rfind("“", 0, last_break.start())
+        if opened >= 0 and _quoted_name(text[opened + 1 : last_break.start()]):
+            last_break = _LAST_SUBJECT_CLAUSE_BREAK.search(text, 0, opened)
+    clause_start = last_break.end() if last_break else 0
+    if clause_start == 0 and text[:start] in c.rules.scene_openers:
+        clause_break = _SUBJECT_CLAUSE_BREAK.search(text, start)
+        return clause_break is not None and clause_break.group() in "，,"
+    if text[clause_start:start].endswith(c.not_subject_after):
+        return False
+    prefix = strip_times(text[clause_start:start])
+    prefix = c.openers.sub("", prefix.strip())
+    return len(prefix) <= c.rules.subject_max_prefix
+
+
+def _names(text: str, entity_id: str | None) -> list[str]:
+    """A name as written, and the knowledge base's names for it and for its id."""
+    kb = knowledge_base()
+    names = [text]
+    if entity_id:
+        names.append(entity_id.split(":", 1)[1])
+        entry = kb.get(entity_id)
+        if entry is not None:
+            names.append(entry.name)
+    names.extend(kb.get(i).name for i in kb.surfaces.get(text, ()) if kb.get(i) is not None)
+    return names
+
+
+def is_source(text: str, entity_id: str | None) -> bool:
+    """北师大, 世界银行, 国家统计局: a body that authors or reports figures, not their subject."""
+    if not (entity_id or "").startswith("org:"):
+        return False
+    heads = _compiled().source_heads
+    return any(name.endswith(heads) for name in _names(text, entity_id))
+
+
+def is_company(text: str, entity_id: str | None) -> bool:
+    heads = _compiled().company_heads
+    return (entity_id or "").startswith("org:") and any(name.endswith(heads) for name in _names(text, entity_id))
+
+
+def _groups(text: str) -> list[tuple[int, int, str]]:
+    """The population groups that open a clause of ``text`` (这6亿人, 年收入低于5万元者),
+    leaving out a group counted as a share of the clause's subject."""
+    c = _compiled()
+    out = []
+    for match in c.group.finditer(text):
+        start, end = match.span("group")
+        titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
+        if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
+            out.append((start, end, match.group("group")))
+    for match in c.topic.finditer(text):
+        out.append((*match.span("group"), match.group("group")))
+    for match in c.launched.finditer(text):
+        out.append((*match.span("group"), match.group("group")))
+    return out
+
+
+def _listed_example(text: str, mention_end: int) -> bool:
+    """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
+    count are examples of what is counted, not a subject."""
+    return _compiled().listed_example.match(text, mention_end) is not None
+
+
+_LAST_CLAUSE_BREAK = regex.compile(r"(?r)" + _CLAUSE_BREAK.pattern)
+
+
+def _last_break(text: str, position: int) -> int:
+    """Where the clause around ``position`` starts."""
+    match = _LAST_CLAUSE_BREAK.search(text, 0, position)
+    return match.end() if match else 0
