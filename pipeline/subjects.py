@@ -107,6 +107,15 @@ class SubjectResolver:
                     places = [i for i in kb.surfaces.get(text[: match.start()], ()) if i.startswith("adm:")]
                     if len(places) == 1:
                         return places[0]
+        # a source or credit line that cleaning left out (来源：厦门市统计局) still names the author
+        from .entities import find_mentions  # (entities imports this module's scope check)
+
+        for dropped in self.doc.dropped:
+            if dropped.reason in ("credit", "byline", "dateline"):
+                for f in find_mentions(dropped.text):
+                    named = f.kind == "body" or c.self_naming.match(dropped.text, f.end)  # (厦门市统计局: one body)
+                    if len(f.ids) == 1 and f.ids[0].startswith("adm:") and named:
+                        return f.ids[0]
         titles = [s for s in self.doc.sentences if s.heading]
         if titles and titles[0].start == 0:
             for start, end, _, entity_id, _ in found:
