@@ -18,7 +18,7 @@ Each is measured twice over:
   interleaved rounds (the order reverses every other round), keeping its fastest round: the
   characters per second, the CPU seconds (of all processes of the run) and the peak RSS (of
   the largest process, the highest of the rounds), which is the streaming figure;
-- **in turns**: for each ratio of issue 6, its two sides as long-lived processes (loaded
+- **in turns**: for each ratio, its two sides as long-lived processes (loaded
   once), only one running at a time, taking turns on every chunk of the corpus (1 MB; 2 MB
   when a side is a pool), the order alternating from chunk to chunk. On a shared machine the
   speed of the same run moves by tens of percent from one minute, even one second, to the

@@ -134,7 +134,7 @@ def test_map_documents_gives_the_library_documents_in_order():
 
 
 def test_the_benchmark_in_turns_runs_every_side_on_every_chunk(tmp_path, monkeypatch):
-    """bench_pipeline's run in turns (the ratios of issue 6): its chunks hold every document
+    """bench_pipeline's run in turns (the ratios): its chunks hold every document
     of the corpus once, and every side, the pools of 2 workers too, answers a time for each
     chunk and its peak RSS at the end."""
     monkeypatch.syspath_prepend(str(ROOT / "bench"))

@@ -53,7 +53,7 @@ NESTING = [
 ]
 
 
-@pytest.mark.parametrize("text,quantity,subject_id", NESTING, ids=[c[0][:16] for c in NESTING])
+@pytest.mark.parametrize("text,quantity,subject_id", NESTING, ids=[getattr(c, "values", c)[0][:16] for c in NESTING])
 def test_nesting(text, quantity, subject_id):
     claim = one(text, quantity)
     assert (claim.subject_id, claim.subject_rule) in ((subject_id, "clause"), (subject_id, "respectively"))
