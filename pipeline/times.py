@@ -166,12 +166,14 @@ def _number(text: str) -> int | None:
 # ２０２４年 reads as 2024年: the rules' digit classes are ASCII (years are looked for by
 # value, 1900–2099, and full-width digits are the same digits)
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_ANY_FULL_WIDTH_DIGIT = re.compile("[０-９]")
 
 
 def extract(text: str) -> list[_Found]:
     """The time expressions of a text (a sentence, or a page's whole text), in order."""
     c = _compiled()
-    text = text.translate(FULL_WIDTH_DIGITS)  # (one character for one: offsets hold)
+    if _ANY_FULL_WIDTH_DIGIT.search(text):  # (a scan in C; translate only when needed)
+        text = text.translate(FULL_WIDTH_DIGITS)  # (one character for one: offsets hold)
     found: list[_Found] = []
     titles = _title_spans(text, c.rules.title_brackets)
     for match in _matches(c, text):
