@@ -71,7 +71,7 @@ class ClaimRow(_Placed):
     unit: str
     qualifier: Qualifier = "="
     kind: str = Field(description="level, change, share or rank")
-    time: str | None = Field(None, description="the claim's time in the gold format (2024, 2024-Q1, …)")
+    time: str | None = Field(None, description="the claim's time in the gold format (2024, 2024-01/2024-03, 2021/2025)")
     modality: str = Field(description="actual, target or expected")
 
 
