@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from pydantic.dataclasses import dataclass
 
 SCHEMA_VERSION = "1"
 
@@ -35,7 +36,18 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Segment(Model):
+# The parts a document has many of (one per sentence, amount, mention, claim …) are slotted
+# pydantic dataclasses, not models: validated, written and described (--schema) alike, but
+# without a model's per-instance ``__dict__`` and set of fields given, which are 1.1 KB of
+# the 1.4 KB a sentence or a claim took; a 20 MB page holds half a million of them until its
+# record is written. Keyword-only, as models are. A field's description or mutable default
+# is given as ``Annotated[type, Field(...)]``: a ``= Field(...)`` default would move the
+# field to the front of the JSON schema.
+span_record = dataclass(slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+
+
+@span_record
+class Segment:
     """``length`` characters at ``start`` in the cleaned text come from ``raw_start``."""
 
     start: int
@@ -43,32 +55,36 @@ class Segment(Model):
     length: int
 
 
-class Section(Model):
+@span_record
+class Section:
     id: int
-    level: int = Field(description="1 = page/article title, deeper numbers nest inside")
+    level: Annotated[int, Field(description="1 = page/article title, deeper numbers nest inside")]
     title: str
     parent: int | None = None
     kind: Literal["title", "section", "subtitle"] = "section"
 
 
-class Paragraph(Model):
+@span_record
+class Paragraph:
     start: int
     end: int
     section: int | None = None
     heading: bool = False
 
 
-class Sentence(Model):
+@span_record
+class Sentence:
     start: int
     end: int
     text: str
     paragraph: int
     section: int | None = None
-    section_path: list[str] = []
+    section_path: Annotated[list[str], Field(default=[])]
     heading: bool = False
 
 
-class Dropped(Model):
+@span_record
+class Dropped:
     """What cleaning left out. ``text`` is exactly the decoded input's ``[raw_start:raw_end]``,
     or, when it was made of several raw slices (a paragraph a column break had cut, joined
     before it was found to be a copy), exactly the concatenation of ``pieces``."""
@@ -77,12 +93,13 @@ class Dropped(Model):
     reason: DropReason
     raw_start: int
     raw_end: int
-    detail: str | None = Field(None, description="e.g. the rule that matched, or the copy's position")
-    pieces: list[tuple[int, int]] | None = Field(
-        None, description="raw (start, end) slices whose concatenation is text, when there are several")
+    detail: Annotated[str | None, Field(description="e.g. the rule that matched, or the copy's position")] = None
+    pieces: Annotated[list[tuple[int, int]] | None, Field(
+        description="raw (start, end) slices whose concatenation is text, when there are several")] = None
 
 
-class Quantity(Model):
+@span_record
+class Quantity:
     start: int
     end: int
     text: str
@@ -95,38 +112,43 @@ class Quantity(Model):
     sentence: int | None = None
 
 
-class Mention(Model):
+@span_record
+class Mention:
     start: int
     end: int
     text: str
 
 
-class Entity(Model):
+@span_record
+class Entity:
     id: str | None
     name: str
     type: Literal["GPE", "ORG", "LOC", "FAC", "PERSON"]
-    mentions: list[Mention] = []
+    mentions: Annotated[list[Mention], Field(default=[])]
 
 
-class TimeExpression(Model):
+@span_record
+class TimeExpression:
     text: str
     start: int
     end: int
     sentence: int
-    kind: Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"] = Field(
+    kind: Annotated[Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"], Field(
         description="base: a comparison base (较2020年); dateline: the date of an agency's dateline "
-                    "(新华社北京2024年3月5日电); neither is ever a claim's time; present: 目前, 近年来")
-    value: str | None = Field(None, description="GOLD.md's time format: 2024, 2024-03, 2024-01/2024-03, 2021/2025")
-    resolved: Literal["text", "sentence", "paragraph", "section", "lead", "publication"] | None = Field(
-        None, description="what a value not stated in full by the expression was resolved against")
-    year_end: bool = Field(False, description="a stock date at a year end (2024年末): flows keep the year")
+                    "(新华社北京2024年3月5日电); neither is ever a claim's time; present: 目前, 近年来")]
+    value: Annotated[str | None, Field(
+        description="GOLD.md's time format: 2024, 2024-03, 2024-01/2024-03, 2021/2025")] = None
+    resolved: Annotated[Literal["text", "sentence", "paragraph", "section", "lead", "publication"] | None, Field(
+        description="what a value not stated in full by the expression was resolved against")] = None
+    year_end: Annotated[bool, Field(description="a stock date at a year end (2024年末): flows keep the year")] = False
 
 
-class Claim(Model):
+@span_record
+class Claim:
     sentence: int
     subject: str
     subject_id: str | None = None
-    subject_rule: str | None = Field(None, description="the rule that chose the subject (pipeline/subjects.py)")
+    subject_rule: Annotated[str | None, Field(description="the rule that chose the subject (pipeline/subjects.py)")] = None
     indicator: str
     quantity: str
     quantity_index: int
@@ -184,7 +206,7 @@ class Document(Model):
         return seg.raw_start + min(offset - seg.start, seg.length)
 
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")
 
 
 @functools.cache

@@ -27,6 +27,7 @@ exception through: spaCy's ``nlp.set_error_handler`` decides whether a batch goe
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import warnings
 from collections import OrderedDict
@@ -137,7 +138,7 @@ def quantity_record(q: Quantity) -> dict:
 
 def claim_record(c: Claim, start: int | None, end: int | None) -> dict:
     """One entry of ``doc._.claims``: the Claim's fields plus the quantity's character span."""
-    return {**c.model_dump(), "start_char": start, "end_char": end}
+    return {**dataclasses.asdict(c), "start_char": start, "end_char": end}
 
 
 # ---------------------------------------------------------------------------- components

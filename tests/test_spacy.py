@@ -1,4 +1,5 @@
 """The spaCy components give what pipeline.process gives, through a user's own spacy.blank("zh")."""
+import dataclasses
 import subprocess
 import sys
 
@@ -50,7 +51,7 @@ def test_add_pipe_gives_the_same_quantities_and_entities_as_process(nlp, seed_te
     assert sorted((e.text, e.kb_id_, e.label_) for e in doc.ents) == \
         sorted((m.text, e.id or "", e.type) for e in expected.entities for m in e.mentions)
     assert [{k: v for k, v in c.items() if k not in ("start_char", "end_char")} for c in doc._.claims] == \
-        [c.model_dump() for c in expected.claims]
+        [dataclasses.asdict(c) for c in expected.claims]
     for claim in doc._.claims:
         assert "".join(doc.text[claim["start_char"]:claim["end_char"]].split()) == claim["quantity"]
 
