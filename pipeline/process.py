@@ -114,11 +114,19 @@ def process(text: str, doc_id: str | None = None, source: str | None = None, sco
 
 
 def _as_written(doc: Document, raw: str) -> str:
-    """The cleaned text with each segment's characters taken from ``raw`` as written."""
-    chars = list(doc.text)
+    """The cleaned text with each segment's characters taken from ``raw`` as written.
+
+    Joined from slices (segments are in order and do not overlap; between them stand the
+    line breaks cleaning put between paragraphs), not by assigning into a list of the
+    text's characters: that list costs 8 bytes and a character object per character,
+    hundreds of megabytes for a long page."""
+    text, parts, at = doc.text, [], 0
     for seg in doc.segments:
-        chars[seg.start:seg.start + seg.length] = raw[seg.raw_start:seg.raw_start + seg.length]
-    return "".join(chars)
+        parts.append(text[at:seg.start])
+        parts.append(raw[seg.raw_start:seg.raw_start + seg.length])
+        at = seg.start + seg.length
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _restore(doc: Document, view: str, raw: str) -> None:
