@@ -7,14 +7,15 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
 from . import __version__
-from .emit import (GOLD_FILES, OutputError, atomic_writer, document_json, dumps, gold_records, partial_path,
-                   resumable_writer)
+from .emit import (GOLD_FILES, OutputError, atomic_writer, document_json, document_json_parts, dumps, gold_records,
+                   partial_path, resumable_writer)
 from .model import Document
 from .parallel import default_workers, map_ordered
 from .process import load_all_rules, process_source, start_up
@@ -286,13 +287,34 @@ class Rendered(NamedTuple):
 
     id: str
     errors: list[str]
-    chunks: dict[str, bytes]  # UTF-8 lines per output: "" the main one, else a gold file's name
+    chunks: dict[str, bytes | StreamedRecord]  # UTF-8 lines per output: "" the main one, else a gold file's name
     whole: bytes | None       # the document as JSON, when the review pages need it
     counts: tuple[int, int, int, int, int]  # characters read, sentences, quantities, entities, claims
     rows: list[dict] | None = None  # --format parquet: the rows, written by the main process
 
 
-def render(source: Source, emit: str, keep: bool = False, fmt: str = "jsonl") -> Rendered:
+class StreamedRecord:
+    """A document's JSON line, produced part by part as the output writes it
+    (``emit.document_json_parts``), so that the record of a long page is never held
+    whole: in the process that writes it (one worker); from a worker process a record
+    travels whole. If serialising fails, ``failed(exc)`` gives the record that takes its
+    place (one record per document, whatever happens)."""
+
+    def __init__(self, doc: Document, source: Source, options: dict):
+        self.doc, self.source, self.options = doc, source, options
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from document_json_parts(self.doc)
+            yield b"\n"
+        finally:
+            self.doc = None  # written: not kept while the next document is processed
+
+    def failed(self, exc: Exception) -> Rendered:
+        return _failed(self.source, exc, self.options)
+
+
+def render(source: Source, emit: str, keep: bool = False, fmt: str = "jsonl", stream: bool = False) -> Rendered:
     doc = process_source(source)
     whole = document_json(doc) if keep else None
     rows = None
@@ -307,6 +329,8 @@ def render(source: Source, emit: str, keep: bool = False, fmt: str = "jsonl") ->
             chunks = {"": csv_lines(emit, found)}
         else:
             chunks = {"": "".join(dumps(row) + "\n" for row in found).encode()}
+    elif stream and whole is None:
+        chunks = {"": StreamedRecord(doc, source, {"emit": emit, "keep": keep, "fmt": fmt})}
     else:
         chunks = {"": (whole or document_json(doc)) + b"\n"}
     counts = (len(source.text or ""), len(doc.sentences), len(doc.quantities), len(doc.entities), len(doc.claims))
@@ -320,8 +344,29 @@ def render_safely(source: Source, **options):
     try:
         return render(source, **options)
     except Exception as exc:  # noqa: BLE001
-        message = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()
-        return render(replace(source, text=None, error=message, stage="pipeline"), **options)
+        return _failed(source, exc, options)
+
+
+def _failed(source: Source, exc: Exception, options: dict) -> Rendered:
+    """The record of a document whose processing or serialising raised ``exc``."""
+    message = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode()
+    return render(replace(source, text=None, error=message, stage="pipeline"), **options)
+
+
+def write_rendered(outs: dict, rendered: Rendered) -> Rendered:
+    """Write a document's lines; the rendered document, or the record that replaced it."""
+    for name, data in rendered.chunks.items():
+        if not isinstance(data, StreamedRecord):
+            outs[name].write(data)
+            continue
+        try:
+            outs[name].write(data)  # a failure while serialising leaves nothing of the record
+        except (OutputError, BrokenPipeError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            rendered = data.failed(exc)
+            outs[name].write(rendered.chunks[name])
+    return rendered
 
 
 # Below this much input, one process is faster than a pool: each worker pays the start-up
@@ -411,16 +456,15 @@ def run(args: argparse.Namespace, input_count: int) -> int:
         if args.scope is not None:
             sources = (source if source.scope else replace(source, scope=args.scope) for source in sources)
         keep = bool(args.html)
-        work = functools.partial(render_safely, emit=args.emit, keep=keep, fmt=args.format)
+        work = functools.partial(render_safely, emit=args.emit, keep=keep, fmt=args.format, stream=workers == 1)
 
         def documents():
             for rendered in map_ordered(work, sources, workers):
-                summary.add(rendered)
                 if args.output or not args.html:
-                    for name, text in rendered.chunks.items():
-                        outs[name].write(text)
+                    rendered = write_rendered(outs, rendered)
                     if table is not None:
                         table.add(rendered.rows or [])
+                summary.add(rendered)
                 if rendered.errors:
                     print(f"warning: {rendered.id}: {'; '.join(rendered.errors)}", file=sys.stderr)
                 if bar is not None:
@@ -451,7 +495,9 @@ class _Named:
     def __init__(self, handle, path: Path | str):
         self.handle, self.path = handle, path
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | Iterable[bytes]) -> None:
+        if not isinstance(data, bytes):
+            data = b"".join(data)
         try:
             self.handle.write(data)
         except BrokenPipeError:

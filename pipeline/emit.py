@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_ISREG
 from typing import IO
 
 from pydantic import TypeAdapter
@@ -31,6 +33,35 @@ def document_json(doc: Document) -> bytes:
     without decoding it to ``str`` only to encode it again for the file (or the pipe from a
     worker process). A document's JSON is several times the size of its page."""
     return _DOCUMENT.dump_json(doc)
+
+
+# A document's JSON in parts: one per field, and a list field's items this many at a time.
+ITEMS_PER_PART = 1000
+
+
+@functools.cache
+def _field_adapters() -> tuple[tuple[str, bytes, TypeAdapter], ...]:
+    return tuple((name, dumps(name).encode() + b":", TypeAdapter(field.annotation))
+                 for name, field in Document.model_fields.items())
+
+
+def document_json_parts(doc: Document) -> Iterator[bytes]:
+    """``document_json(doc)`` in parts whose concatenation is the same bytes, produced as
+    they are consumed: a writer then holds one part at a time instead of the whole record
+    (a 20 MB page's is about 90 MB, and serialising it whole took twice that). Each field
+    is written by the serialiser of its type, as the document's does, and a list's items
+    (sentences, quantities …) a thousand at a time."""
+    for i, (name, key, adapter) in enumerate(_field_adapters()):
+        value = getattr(doc, name)
+        yield (b"{" if i == 0 else b",") + key
+        if not isinstance(value, list) or len(value) <= ITEMS_PER_PART:
+            yield adapter.dump_json(value)
+            continue
+        for start in range(0, len(value), ITEMS_PER_PART):
+            part = adapter.dump_json(value[start:start + ITEMS_PER_PART])
+            yield (b"[" if start == 0 else b",") + part[1:-1]
+        yield b"]"
+    yield b"}"
 
 
 def _amount(obj) -> dict:
@@ -119,24 +150,39 @@ class RecordFile:
     """A binary file written one record (or one document's group of lines) per ``write``,
     each straight to the operating system. A write that fails (disk full, file size
     limit, I/O error) is undone back to the end of the last whole record, so the file
-    never ends in a cut line, and raises OutputError."""
+    never ends in a cut line, and raises OutputError.
+
+    A record may be given in parts (``document_json_parts``), written as they are
+    produced. If producing a part raises, what was written of the record is undone too
+    and the exception goes on to the caller, which writes another record in its place.
+    A target that cannot be undone (a pipe, /dev/null) gets the record joined first."""
 
     def __init__(self, handle: IO[bytes], path: Path):
         self.handle, self.path = handle, path
-        self.size = os.fstat(handle.fileno()).st_size
+        stat = os.fstat(handle.fileno())
+        self.size = stat.st_size
+        self.regular = S_ISREG(stat.st_mode)
 
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
+    def write(self, data: bytes | Iterable[bytes]) -> None:
+        if not isinstance(data, bytes) and not self.regular:
+            data = b"".join(data)
+        written = 0
         try:
-            while view:
-                view = view[self.handle.write(view):]
+            for part in [data] if isinstance(data, bytes) else data:
+                view = memoryview(part)
+                while view:
+                    view = view[self.handle.write(view):]
+                written += len(part)
         except BrokenPipeError:  # the reader has gone: the caller ends quietly
             raise
-        except OSError as exc:
+        except BaseException as exc:
             with contextlib.suppress(OSError):  # not a regular file (/dev/full, a pipe): nothing to undo
                 os.ftruncate(self.handle.fileno(), self.size)
-            raise OutputError(self.path, exc) from None
-        self.size += len(data)
+                self.handle.seek(self.size)  # (where the next record goes, when the caller goes on)
+            if isinstance(exc, OSError):
+                raise OutputError(self.path, exc) from None
+            raise
+        self.size += written
 
     def flush(self) -> None:  # every write already reached the operating system
         pass
