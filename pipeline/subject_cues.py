@@ -16,7 +16,7 @@ from .rules import RuleEntry, alternation, load_entries, load_fields
 
 class ScopeWord(RuleEntry):
     surface: str
-    level: str  # country, province, prefecture, county
+    level: str  # world, country, province, prefecture, county
 
 
 class SubjectRules(RuleEntry):
@@ -46,6 +46,8 @@ class SubjectRules(RuleEntry):
     topic_not_in: str
     topic_openers: list[str]
     anaphora: dict[str, int]
+    pronouns: list[str]
+    pronoun_not_in: list[str]
     launch_verbs: list[str]
     share_of_people: list[str]
     share_units: list[str]
@@ -76,6 +78,7 @@ class _Compiled:
     launched: regex.Pattern  # a programme launched at a clause's end
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: regex.Pattern  # the people a share counts, right after it (9成民众)
+    pronoun: regex.Pattern  # a pronoun as a word of its own
 
 
 @functools.cache
@@ -110,6 +113,8 @@ def _compiled() -> _Compiled:
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
         people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
+        # (the longer words are tried first at each position, so 其中 is found as itself and skipped)
+        pronoun=regex.compile(alternation([*rules.pronoun_not_in, *rules.pronouns])),
     )
 
 

@@ -154,6 +154,7 @@ class SubjectResolver:
                         mention = (*mention[:3], resolved, "GPE")
                 out.setdefault(i, []).append(mention)
         self._anaphora(out)
+        self._pronouns(out)
         # scope words the entity stage left out: one scan of the whole text
         for match in c.scope_re.finditer(self.doc.text):
             start, end = match.span()
@@ -193,6 +194,33 @@ class SubjectResolver:
                 target = last[1 - words[match.group()]]
                 out.setdefault(i, []).append((start, end, match.group(), target[3], target[4]))
                 out[i].sort()
+
+    def _pronouns(self, out: dict[int, list[Mention]]) -> None:
+        """他们/它们/其: the last body named before the pronoun in its paragraph (one scan of the
+        text; only pronouns that no mention covers)."""
+        c = _compiled()
+        pronouns = set(c.rules.pronouns)
+        if not any(p in self.doc.text for p in pronouns):
+            return
+        bodies = [m for m in self._all_mentions if m[4] in ("ORG", "GPE", "LOC", "FAC", "PERSON")]
+        starts = [m[0] for m in bodies]
+        sentences = self.doc.sentences
+        for match in c.pronoun.finditer(self.doc.text):
+            if match.group() not in pronouns:
+                continue  # (其中, 尤其 …: no pronoun)
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0 or any(m[0] <= start < m[1] for m in out.get(i, ())):
+                continue
+            paragraph_start = self.doc.paragraphs[sentences[i].paragraph].start
+            k = bisect.bisect_left(starts, start) - 1
+            if k < 0 or bodies[k][1] > start or bodies[k][0] < paragraph_start:
+                continue
+            last = bodies[k]
+            if last[4] == "PERSON" or not last[3]:
+                continue  # (他们 after a person: the people; a name without an id stands for nobody known)
+            out.setdefault(i, []).append((start, end, match.group(), last[3], last[4]))
+            out[i].sort()
 
     def _section_subjects(self) -> dict[int | None, Subject]:
         """The entity each section's heading names (innermost heading wins)."""
