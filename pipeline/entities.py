@@ -31,6 +31,7 @@ from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
 from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
+from .entity_latin import latin_organisations
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
@@ -242,6 +243,7 @@ def find_mentions(text: str) -> list[Found]:
         found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
                   for s, e in runs for i in range(s, e)]
         found.sort(key=lambda f: f.start)
+    found = _with_latin_names(text, found)
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
@@ -272,6 +274,21 @@ def find_mentions(text: str) -> list[Found]:
                 found.append(Found(match.start(), match.end(), match.group(), "anaphor", level=match.group(1)))
     found.sort(key=lambda f: (f.start, -f.end))
     return _without_overlaps(found)
+
+
+_CAPITAL = regex.compile("[A-Z]")
+
+
+def _with_latin_names(text: str, found: list[Found]) -> list[Found]:
+    """``found`` and the Latin-script organisations of the sentence (LG Chem; entity_latin)."""
+    if not _CAPITAL.search(text):
+        return found
+    plain = simplified(text)  # (the cues are simplified words; the same length, character for character)
+    known = [(f.start, f.end, "ORG" if f.kind == "org" or (f.ids and f.ids[0].startswith("org:")) else f.kind)
+             for f in found]
+    extra = [Found(s, e, text[s:e], "org", ids=(f"org:{name}",))
+             for s, e, name in latin_organisations(plain if len(plain) == len(text) else text, known)]
+    return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
 def _without_overlaps(found: list[Found]) -> list[Found]:
