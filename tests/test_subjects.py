@@ -547,3 +547,52 @@ def test_measured(text, quantity, name):
         assert claim.subject_rule != "measured", claim.subject
     else:
         assert (claim.subject, claim.subject_id, claim.subject_rule) == (name, None, "measured")
+
+
+# ---- pronouns: 他们/它们/其 in subject position stand for the last body named in the paragraph
+# (text, quantity, subject_id or None for "not resolved to a body")
+PRONOUNS = [
+    ("由三位工程师创办的宁德时代，他们去年营业收入超过4000亿元。", "4000亿元", "org:宁德时代"),
+    ("从比亚迪的年报可以看到，其全年新能源汽车销量达到302万辆。", "302万辆", "org:比亚迪"),
+    ("海尔集团发布公告，其前三季度净利润下降20%。", "20%", "org:海尔集团"),
+    ("從台積電的財報可以看到，其第三季營收成長36%。", "36%", "org:台积电"),
+]
+# 其中, 尤其, 及其 are no pronouns: the subject comes from elsewhere
+NOT_PRONOUNS = [
+    ("2024年，浙江省外贸进出口增长7%，其中出口增长9%。", "9%", "adm:330000"),
+    ("2024年，湖南省工业投资增长较快，尤其制造业投资增长12%。", "12%", "adm:430000"),
+    ("2023年，江西省及其下辖各市财政收入增长6%。", "6%", "adm:360000"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", PRONOUNS + NOT_PRONOUNS, ids=[c[0][:14] for c in PRONOUNS + NOT_PRONOUNS])
+def test_pronouns_stand_for_the_last_body_named(text, quantity, subject_id):
+    needs(*[i for i in (subject_id,) if i.startswith("adm:")])
+    assert one(text, quantity).subject_id == subject_id
+
+
+def test_a_pronoun_after_a_person_stays_unresolved():
+    found = one("2024年，广西壮族自治区柳州市的几位工人张建国和李明华，他们每月收入达到8000元。", "8000元")
+    assert found.subject_id != "per:李明华"
+
+
+# ---- 全球 and openers of a time to come: 到/至/预计 + a time open the clause
+WORLD_AND_OPENERS = [
+    ("至2030年全球电动车的市场份额将增至40%。", "40%", None, "全球"),
+    ("预计到2028年全球光伏新增装机将达到600吉瓦。", "600吉瓦", None, "全球"),
+    ("2023年全世界原油需求增长2%。", "2%", None, "全世界"),
+    ("到2027年河北省数字经济规模将达到2万亿元。", "2万亿元", "adm:130000", "河北省"),
+    ("力争到2026年，云南省旅游总收入突破1.5万亿元。", "1.5万亿元", "adm:530000", "云南省"),
+    ("預計至2030年，全球儲能裝機將達到500吉瓦。", "500吉瓦", None, "全球"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,subject", WORLD_AND_OPENERS, ids=[c[0][:14] for c in WORLD_AND_OPENERS])
+def test_world_scope_and_time_openers(text, quantity, subject_id, subject):
+    found = one(text, quantity)
+    assert (found.subject_id, found.subject) == (subject_id, subject)
+
+
+def test_a_destination_after_dao_is_no_subject():
+    found = one("到广东投资的外地企业达到500家。", "500家")
+    assert found.subject_rule != "clause"
