@@ -331,6 +331,10 @@ class SubjectResolver:
                 # 广东省深圳市: the most specific division the names nest down to
                 usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
                 continue
+            if usable and usable[-1][1] == m[0] and usable[-1][4] == "GPE" and m[4] == "ORG" and m[3]:
+                # 台湾行政院, 深圳比亚迪: the body of the place named just before it is the more specific one
+                usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
+                continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
         groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []

@@ -596,3 +596,17 @@ def test_world_scope_and_time_openers(text, quantity, subject_id, subject):
 def test_a_destination_after_dao_is_no_subject():
     found = one("到广东投资的外地企业达到500家。", "500家")
     assert found.subject_rule != "clause"
+
+
+# ---- a body named right after its place is the more specific subject (台湾行政院, 深圳比亚迪)
+PLACE_AND_BODY = [
+    ("台灣行政院今通過特別預算案，編列新台幣800億元。", "新台幣800億元", "org:行政院"),
+    ("2024年深圳比亚迪营业收入达到7000亿元。", "7000亿元", "org:比亚迪"),
+    ("2023年，青岛海尔集团全球营业收入达到3700亿元。", "3700亿元", "org:海尔集团"),
+    ("2024年，广东深圳GDP达到3.6万亿元。", "3.6万亿元", "adm:440300"),  # (two places: the nested division)
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", PLACE_AND_BODY, ids=[c[0][:14] for c in PLACE_AND_BODY])
+def test_a_body_after_its_place_is_the_subject(text, quantity, subject_id):
+    assert one(text, quantity).subject_id == subject_id
