@@ -47,6 +47,7 @@ class SubjectRules(RuleEntry):
     topic_openers: list[str]
     anaphora: dict[str, int]
     pronouns: list[str]
+    issuer_gaps: list[str]
     pronoun_not_in: list[str]
     launch_verbs: list[str]
     share_of_people: list[str]
@@ -79,6 +80,7 @@ class _Compiled:
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: regex.Pattern  # the people a share counts, right after it (9成民众)
     pronoun: regex.Pattern  # a pronoun as a word of its own
+    issued: regex.Pattern  # right after a body: what makes it the issuer of a programme
 
 
 @functools.cache
@@ -115,6 +117,7 @@ def _compiled() -> _Compiled:
         people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
         # (the longer words are tried first at each position, so 其中 is found as itself and skipped)
         pronoun=regex.compile(alternation([*rules.pronoun_not_in, *rules.pronouns])),
+        issued=regex.compile(f"(?:{alternation(rules.issuer_gaps)})[^，,；;。！？!?、]{{0,12}}?(?:{alternation(rules.topic_heads)})"),
     )
 
 

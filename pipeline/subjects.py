@@ -16,6 +16,8 @@ the first rule that gives one names the claim's ``subject_rule``:
   人群) or a programme named there or launched before it (五倍券, 推出“消费券”，…): the phrase as written, id None — never
   for a head count (a group's size is the place's figure);
 - ``measured``: 领取500元的消费券: an amount that measures the programme named right after it;
+- ``issuer``: 交通部推出的1000元旅游券，共120万份: a programme's figures belong to the body
+  that issues it, when the sentence names it so;
 - ``company``: a bare 公司 in subject position, the company the page is most about (the one
   its title or lead names);
 - ``after``: a sentence that names its subject only after the amount;
@@ -337,8 +339,16 @@ class SubjectResolver:
                 continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
+        if "券" in text:  # (交通部推出的1000元旅游券: the issuer stands for its programme)
+            issued = _compiled().issued
+            usable.extend(m for m in mentions if m[4] == "ORG" and m[3] and m not in usable
+                          and issued.match(text, m[1] - base))
+            usable.sort()
         groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
         if groups:
+            # (a programme its issuer introduces is the issuer's: 经济部的好食券)
+            issuers = [m for m in usable if m[4] == "ORG" and _compiled().issued.match(text, m[1] - base)]
+            groups = [g for g in groups if not any(base + g[0] <= m[1] + 3 and m[0] < base + g[1] for m in issuers)]
             spans = [(base + a, base + b) for a, b, _ in groups]
             usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]
             usable.extend((base + a, base + b, g, None, "GROUP") for a, b, g in groups)
@@ -405,7 +415,7 @@ class SubjectResolver:
             if carried is not None and not is_source(carried.text, carried.id):
                 found = carried._replace(rule="paragraph")
         found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
-        if found.rule in ("clause", "after", "paragraph", "company", "group"):
+        if found.rule in ("clause", "after", "paragraph", "company", "group", "issuer"):
             self.carried[sentence.paragraph] = found
         self._last_rule[index] = found.rule
         return found
@@ -528,12 +538,17 @@ class SubjectResolver:
             return Subject(name, entity_id, "after")
         return None
 
-    @staticmethod
-    def _measured(sentence: Sentence, quantity: Quantity) -> Subject | None:
+    def _measured(self, sentence: Sentence, quantity: Quantity) -> Subject | None:
         """领取500元的消费券, 5千元振興券: an amount that measures the programme named right
-        after it is that programme's figure; 9成民众: a share of the people named after it."""
+        after it is that programme's figure — or its issuer's, named before the amount
+        (交通部推出的1000元旅游券); 9成民众: a share of the people named after it."""
         c = _compiled()
         match = c.measured.match(sentence.text, quantity.end - sentence.start)
+        if match is not None:
+            for m in self.mentions.get(quantity.sentence, ()):
+                gap = sentence.text[m[1] - sentence.start : quantity.start - sentence.start]
+                if m[4] == "ORG" and m[3] and m[1] <= quantity.start and gap in c.rules.issuer_gaps:
+                    return Subject(m[2], m[3], "issuer")
         if match is None and quantity.unit in c.rules.share_units:  # 9成民众支持…: the people's share
             match = c.people.match(sentence.text, quantity.end - sentence.start)
         return Subject(match.group("name"), None, "measured") if match else None

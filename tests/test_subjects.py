@@ -610,3 +610,27 @@ PLACE_AND_BODY = [
 @pytest.mark.parametrize("text,quantity,subject_id", PLACE_AND_BODY, ids=[c[0][:14] for c in PLACE_AND_BODY])
 def test_a_body_after_its_place_is_the_subject(text, quantity, subject_id):
     assert one(text, quantity).subject_id == subject_id
+
+
+# ---- a programme attributed to its issuer is the issuer's (交通部推出的…券)
+ISSUERS = [
+    ("面额最高的是交通部推出的1000元旅游券，总共100万份。", "1000元", "org:交通部", "issuer"),
+    ("面额最高的是交通部推出的1000元旅游券，总共100万份。", "100万份", "org:交通部", None),
+    ("至于发放数量最多的，则是商务部的惠民券，共300万份。", "300万份", "org:中华人民共和国商务部", None),
+    ("農委會推出的600元農遊券，共50萬份。", "600元", "org:行政院农业委员会", "issuer"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,rule", ISSUERS, ids=[c[0][:14] + c[1] for c in ISSUERS])
+def test_a_programme_belongs_to_its_issuer(text, quantity, subject_id, rule):
+    found = one(text, quantity)
+    assert found.subject_id == subject_id
+    assert rule is None or found.subject_rule == rule
+
+
+@pytest.mark.parametrize("text,quantity,subject", [
+    ("今年消费券面额最小为50元。", "50元", "消费券"),
+    ("市民可领取500元的消费券。", "500元", "消费券"),
+])
+def test_a_programme_without_issuer_stays_the_topic(text, quantity, subject):
+    assert one(text, quantity).subject == subject
