@@ -50,6 +50,7 @@ class SubjectRules(RuleEntry):
     issuer_gaps: list[str]
     pronoun_not_in: list[str]
     launch_verbs: list[str]
+    launch_heads: list[str]
     share_of_people: list[str]
     share_units: list[str]
 
@@ -111,7 +112,7 @@ def _compiled() -> _Compiled:
         topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?])|(?<={alternation(rules.speech_verbs)}))(?:{alternation(rules.topic_openers)})?"
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
         launched=regex.compile(f"(?:{alternation(rules.launch_verbs)})[「“『]?(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])"
-                               f"[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))[」”』]?(?=[，,；;])"),
+                               f"[\\p{{Han}}0-9.]){{0,{rules.topic_max}}}?(?:{alternation([*rules.topic_heads, *rules.launch_heads])}))[」”』]?(?=[，,；;])"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
         people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
@@ -202,20 +203,21 @@ def is_company(text: str, entity_id: str | None) -> bool:
     return (entity_id or "").startswith("org:") and any(name.endswith(heads) for name in _names(text, entity_id))
 
 
-def _groups(text: str) -> list[tuple[int, int, str]]:
-    """The population groups that open a clause of ``text`` (这6亿人, 年收入低于5万元者),
-    leaving out a group counted as a share of the clause's subject."""
+def _groups(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, phrase, "GROUP" or "PROGRAMME"): the population groups that open a clause
+    of ``text`` (这6亿人, 年收入低于5万元者), leaving out a group counted as a share of the
+    clause's subject, and the programmes named at a clause's start or launched before it."""
     c = _compiled()
     out = []
     for match in c.group.finditer(text):
         start, end = match.span("group")
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
-            out.append((start, end, match.group("group")))
+            out.append((start, end, match.group("group"), "GROUP"))
     for match in c.topic.finditer(text):
-        out.append((*match.span("group"), match.group("group")))
+        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     for match in c.launched.finditer(text):
-        out.append((*match.span("group"), match.group("group")))
+        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     return out
 
 

@@ -13,8 +13,10 @@ the first rule that gives one names the claim's ``subject_rule``:
   phrase or a connector) — the most specific division when names nest (广东省深圳市 →
   深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
 - ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
-  人群) or a programme named there or launched before it (五倍券, 推出“消费券”，…): the phrase as written, id None — never
-  for a head count (a group's size is the place's figure);
+  人群): the phrase as written, id None — never for a head count (a group's size is the
+  place's figure);
+- ``programme``: a programme named at a clause's start or launched before it (五倍券,
+  推出“消费券”，…, 推出纾困4.0方案，…): the phrase as written, id None, head counts included;
 - ``measured``: 领取500元的消费券: an amount that measures the programme named right after it;
 - ``issuer``: 交通部推出的1000元旅游券，共120万份: a programme's figures belong to the body
   that issues it, when the sentence names it so;
@@ -348,10 +350,11 @@ class SubjectResolver:
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
             issuers = [m for m in usable if m[4] == "ORG" and _compiled().issued.match(text, m[1] - base)]
-            groups = [g for g in groups if not any(base + g[0] <= m[1] + 3 and m[0] < base + g[1] for m in issuers)]
-            spans = [(base + a, base + b) for a, b, _ in groups]
+            groups = [g for g in groups if not (g[3] == "PROGRAMME"
+                                                and any(base + g[0] <= m[1] + 3 and m[0] < base + g[1] for m in issuers))]
+            spans = [(base + a, base + b) for a, b, _, _ in groups]
             usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]
-            usable.extend((base + a, base + b, g, None, "GROUP") for a, b, g in groups)
+            usable.extend((base + a, base + b, g, None, kind) for a, b, g, kind in groups)
             usable.sort()
         return _Candidates(usable, listed)
 
@@ -370,7 +373,7 @@ class SubjectResolver:
         """The last mention of sentence ``index`` that stands in subject position."""
         if index not in self._subjects:
             usable = self.candidates(index).usable
-            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], "group" if usable[-1][4] == "GROUP" else "paragraph") \
+            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], _GROUP_RULES.get(usable[-1][4], "paragraph")) \
                 if usable else None
         return self._subjects[index]
 
@@ -415,7 +418,7 @@ class SubjectResolver:
             if carried is not None and not is_source(carried.text, carried.id):
                 found = carried._replace(rule="paragraph")
         found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
-        if found.rule in ("clause", "after", "paragraph", "company", "group", "issuer"):
+        if found.rule in ("clause", "after", "paragraph", "company", "group", "programme", "issuer"):
             self.carried[sentence.paragraph] = found
         self._last_rule[index] = found.rule
         return found
@@ -524,14 +527,14 @@ class SubjectResolver:
             if company is not None and company[0] > end:
                 # (银河资源…，三季度公司的产量…: 公司 is the body just named, else the page's company)
                 return company[1]._replace(id=entity_id) if kind == "ORG" else company[1]
-            if kind == "GROUP":
-                return Subject(name, None, "group")
+            if kind in _GROUP_RULES:
+                return Subject(name, None, _GROUP_RULES[kind])
             return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")
         # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
         # counted with its examples is the subject of its clauses; the names before it are not.)
         if company is not None:
             return company[1]
-        after = [m for m in usable if m[0] >= quantity.end and m[4] != "GROUP"]  # “…71.2℃…”11月10日，锡林热电公司…
+        after = [m for m in usable if m[0] >= quantity.end and m[4] not in _GROUP_RULES]  # “…71.2℃…”11月10日，锡林热电公司…
         if after and not before and self.carried.get(sentence.paragraph) is None \
                 and self.paragraph_subject(quantity.sentence) is None:
             start, end, name, entity_id, _ = after[0]
@@ -568,4 +571,5 @@ class SubjectResolver:
         return None
 
 
+_GROUP_RULES = {"GROUP": "group", "PROGRAMME": "programme"}  # a phrase candidate's kind → its rule
 _LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日

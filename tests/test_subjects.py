@@ -634,3 +634,25 @@ def test_a_programme_belongs_to_its_issuer(text, quantity, subject_id, rule):
 ])
 def test_a_programme_without_issuer_stays_the_topic(text, quantity, subject):
     assert one(text, quantity).subject == subject
+
+
+# ---- a programme owns its head counts (a population group does not); a plan launched
+# before a clause is its topic
+PROGRAMMES = [
+    ("去年消费券共有1200万人领取。", "1200万人", "消费券", "programme"),
+    ("去年振興券共有2000萬人領取。", "2000萬人", "振興券", "programme"),
+    ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "800亿元", "纾困3.0方案", "programme"),
+    ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "500万人", "纾困3.0方案", "programme"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject,rule", PROGRAMMES, ids=[c[0][:12] + c[1] for c in PROGRAMMES])
+def test_programmes_own_their_figures(text, quantity, subject, rule):
+    found = one(text, quantity)
+    assert (found.subject, found.subject_id, found.subject_rule) == (subject, None, rule)
+
+
+def test_a_plan_named_in_a_clause_of_its_own_is_no_topic():
+    # (the place opening the clause of the amount is nearer than the plan)
+    found = one("2024年，自治区推出稳经济一揽子方案，全区地区生产总值增长5.8%。", "5.8%")
+    assert found.subject_rule != "programme"
