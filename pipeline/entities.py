@@ -31,6 +31,7 @@ from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
 from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
+from .entity_foreign import foreign_places
 from .entity_latin import latin_organisations
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
@@ -61,6 +62,7 @@ class EntityRules(RuleEntry):
     province_abbreviations: dict[str, str]
     capitals: dict[str, str]
     country_of_provinces: str
+    self_national: list[str]
     street_suffixes: list[str]
     org_suffixes: list[str]
     fac_suffixes: list[str]
@@ -82,7 +84,7 @@ class EntityRules(RuleEntry):
 
 
 class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper to build than a frozen dataclass
-    """A mention before linking: kind is kb, scope, org, person or anaphor."""
+    """A mention before linking: kind is kb, scope, org, person, place (abroad) or anaphor."""
 
     start: int
     end: int
@@ -244,6 +246,7 @@ def find_mentions(text: str) -> list[Found]:
                   for s, e in runs for i in range(s, e)]
         found.sort(key=lambda f: f.start)
     found = _with_latin_names(text, found)
+    found = _with_foreign_places(text, found)
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
@@ -289,6 +292,26 @@ def _with_latin_names(text: str, found: list[Found]) -> list[Found]:
     extra = [Found(s, e, text[s:e], "org", ids=(f"org:{name}",))
              for s, e, name in latin_organisations(plain if len(plain) == len(text) else text, known)]
     return sorted(found + extra, key=lambda f: f.start) if extra else found
+
+
+def _with_foreign_places(text: str, found: list[Found]) -> list[Found]:
+    """``found`` and the places abroad named after their country (德国图林根州; entity_foreign)."""
+    countries = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith("iso:") and f.ids[0] != _HOME]
+    if not countries:
+        return found
+    plain = simplified(text)
+    # (a shorter name inside a place's name is part of it: 福特 in 埃尔福特市)
+    taken = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith(("iso:", "adm:", "loc:"))]
+    places = foreign_places(plain if len(plain) == len(text) else text, countries, taken)
+    if not places:
+        return found
+    kept = [f for f in found if not any(s <= f.start and f.end <= e for s, e, _ in places)]
+    kept = [f for f in kept if not any(s < f.end and f.start < e for s, e, _ in places)]
+    extra = [Found(s, e, text[s:e], "place", ids=(f"loc:{name}",)) for s, e, name in places]
+    return sorted(kept + extra, key=lambda f: f.start)
+
+
+_HOME = "iso:CN"  # (places of China are the knowledge base's)
 
 
 def _without_overlaps(found: list[Found]) -> list[Found]:
@@ -535,4 +558,4 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
 
 
 def _type_of(found: Found) -> str:
-    return {"org": "ORG", "fac": "FAC", "person": "PERSON"}.get(found.kind, "ORG")
+    return {"org": "ORG", "fac": "FAC", "person": "PERSON", "place": "GPE"}.get(found.kind, "ORG")

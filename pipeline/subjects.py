@@ -152,7 +152,7 @@ class SubjectResolver:
             i = bisect.bisect_right(self._starts, mention[0]) - 1
             if i >= 0:
                 level = c.scope_words.get(mention[2])
-                if level is not None:
+                if level is not None and not (level == "country" and mention[3]):  # (the entity stage's country stays)
                     resolved = self._scope_at(level)
                     if resolved is not None:
                         mention = (*mention[:3], resolved, "GPE")
