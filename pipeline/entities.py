@@ -343,8 +343,8 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         if start is None or e - start < c.rules.org_min_chars:
             continue
         name = text[start:e]
-        if name.startswith(c.generic_initials):
-            continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
+        if name.startswith(c.generic_initials) or name[_leading_place(name, c):].startswith(c.generic_initials):
+            continue  # 农民专业合作社, 浙江省三级公立医院: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name) or c.counted_before.search(text, 0, start):
             continue  # 这两家学院, 该合作社: a reference back, not a name
         kind = "fac" if match.group() in c.fac_suffixes else "org"  # 经济技术开发区: a facility
