@@ -55,6 +55,7 @@ class NotClaims(RuleEntry):
     location_after: list[str]
     narrative_units: list[str]
     measured_age_before: list[str]
+    measured_duration_before: list[str]
 
 
 class NotClaimPattern(RuleEntry):
@@ -241,6 +242,7 @@ def load_rules() -> None:
 
 
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?、]")
+_LAST_BREAK_BUT_ENUMERATION = regex.compile(r"(?r)[，,；;：:。！？!?]")
 
 
 class _Clauses:
@@ -359,7 +361,9 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
     if c.ratio_second.search(wide_before) or (
             c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end)):
         return False
-    if quantity.dimension == "time" and not before.endswith("连续"):
+    measured = quantity.dimension == "time" and any(
+        w in sentence[clauses.start(q_start) if clauses else 0 : q_start] for w in c.rules.not_claims.measured_duration_before)
+    if quantity.dimension == "time" and not before.endswith("连续") and not measured:
         if c.duration_before.ends(before):
             return False
         if quantity.unit == "a" and c.duration_after.starts(after):
@@ -627,9 +631,14 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
     streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
     if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
         return streak.value
-    clause_start = ctx.clauses(index).start(q_start)
+    # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
+    # 提高到2025年的… dates both to 2020)
+    clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
+    clause_start = clause_start.end() if clause_start else 0
     time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
             or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
+    if time and not any(clause_start <= e.start < q_start for e in expressions):
+        time = _from_side_of_pair(expressions, sentence.text[clause_start:q_start], clause_start) or time
     if time:
         return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
     if any(e.kind == "present" and e.start < q_start for e in expressions):
@@ -650,6 +659,16 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             return time
         section = doc.sections[section].parent
     return None
+
+
+def _from_side_of_pair(expressions, own_clause: str, clause_start: int) -> str | None:
+    """…分别从2020年的A提高到2025年的B，某标准从C提高到D: an undated from–to pair of amounts
+    after a dated one takes the same years — C the first (the amount after 从)."""
+    at = own_clause.rfind("从")
+    if at < 0 or any(w in own_clause[at:] for w in _compiled().rules.range_to_words):
+        return None
+    starts = [e for e in expressions if e.after_from and e.end <= clause_start and e.value]
+    return starts[-1].value if starts else None
 
 
 def _flow_keeps_year(time: str, expressions, clause_before: str) -> str:

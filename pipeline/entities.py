@@ -31,6 +31,8 @@ from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
 from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
+from .entity_foreign import foreign_places
+from .entity_latin import latin_organisations
 from .kb import KBEntry, KnowledgeBase, knowledge_base
 from .model import Document, Entity, records
 from .rules import RuleEntry, alternation, load_entries, load_fields
@@ -60,6 +62,7 @@ class EntityRules(RuleEntry):
     province_abbreviations: dict[str, str]
     capitals: dict[str, str]
     country_of_provinces: str
+    self_national: list[str]
     street_suffixes: list[str]
     org_suffixes: list[str]
     fac_suffixes: list[str]
@@ -81,7 +84,7 @@ class EntityRules(RuleEntry):
 
 
 class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper to build than a frozen dataclass
-    """A mention before linking: kind is kb, scope, org, person or anaphor."""
+    """A mention before linking: kind is kb, scope, org, person, place (abroad) or anaphor."""
 
     start: int
     end: int
@@ -242,6 +245,8 @@ def find_mentions(text: str) -> list[Found]:
         found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
                   for s, e in runs for i in range(s, e)]
         found.sort(key=lambda f: f.start)
+    found = _with_latin_names(text, found)
+    found = _with_foreign_places(text, found)
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
@@ -274,6 +279,41 @@ def find_mentions(text: str) -> list[Found]:
     return _without_overlaps(found)
 
 
+_CAPITAL = regex.compile("[A-Z]")
+
+
+def _with_latin_names(text: str, found: list[Found]) -> list[Found]:
+    """``found`` and the Latin-script organisations of the sentence (LG Chem; entity_latin)."""
+    if not _CAPITAL.search(text):
+        return found
+    plain = simplified(text)  # (the cues are simplified words; the same length, character for character)
+    known = [(f.start, f.end, "ORG" if f.kind == "org" or (f.ids and f.ids[0].startswith("org:")) else f.kind)
+             for f in found]
+    extra = [Found(s, e, text[s:e], "org", ids=(f"org:{name}",))
+             for s, e, name in latin_organisations(plain if len(plain) == len(text) else text, known)]
+    return sorted(found + extra, key=lambda f: f.start) if extra else found
+
+
+def _with_foreign_places(text: str, found: list[Found]) -> list[Found]:
+    """``found`` and the places abroad named after their country (德国图林根州; entity_foreign)."""
+    countries = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith("iso:") and f.ids[0] != _HOME]
+    if not countries:
+        return found
+    plain = simplified(text)
+    # (a shorter name inside a place's name is part of it: 福特 in 埃尔福特市)
+    taken = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith(("iso:", "adm:", "loc:"))]
+    places = foreign_places(plain if len(plain) == len(text) else text, countries, taken)
+    if not places:
+        return found
+    kept = [f for f in found if not any(s <= f.start and f.end <= e for s, e, _ in places)]
+    kept = [f for f in kept if not any(s < f.end and f.start < e for s, e, _ in places)]
+    extra = [Found(s, e, text[s:e], "place", ids=(f"loc:{name}",)) for s, e, name in places]
+    return sorted(kept + extra, key=lambda f: f.start)
+
+
+_HOME = "iso:CN"  # (places of China are the knowledge base's)
+
+
 def _without_overlaps(found: list[Found]) -> list[Found]:
     kept: list[Found] = []
     for f in found:
@@ -303,8 +343,8 @@ def _organisations(text: str, known: list[Found], c: _Compiled) -> list[Found]:
         if start is None or e - start < c.rules.org_min_chars:
             continue
         name = text[start:e]
-        if name.startswith(c.generic_initials):
-            continue  # 农民专业合作社, 国有煤炭开采集团: a kind of organisation, not a name
+        if name.startswith(c.generic_initials) or name[_leading_place(name, c):].startswith(c.generic_initials):
+            continue  # 农民专业合作社, 浙江省三级公立医院: a kind of organisation, not a name
         if name[0] in c.rules.org_not_initial or c.counted.search(name) or c.counted_before.search(text, 0, start):
             continue  # 这两家学院, 该合作社: a reference back, not a name
         kind = "fac" if match.group() in c.fac_suffixes else "org"  # 经济技术开发区: a facility
@@ -518,4 +558,4 @@ def _body_place(m: Found, section, doc, title_ids, counts, c, most_mentioned, sc
 
 
 def _type_of(found: Found) -> str:
-    return {"org": "ORG", "fac": "FAC", "person": "PERSON"}.get(found.kind, "ORG")
+    return {"org": "ORG", "fac": "FAC", "person": "PERSON", "place": "GPE"}.get(found.kind, "ORG")

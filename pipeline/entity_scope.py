@@ -37,6 +37,11 @@ def resolve_scope(level: str, section: int | None, doc: Document, title_ids: dic
     has them already."""
     kb = knowledge_base()
     if level == "country":
+        if c.rules.self_national:
+            if most_mentioned is None:
+                most_mentioned = most_mentioned_by_level(counts, c)
+            if most_mentioned.get("province") in c.rules.self_national:
+                return most_mentioned["province"]
         return c.rules.country_of_provinces
     if level == "capital":
         province = resolve_scope("province", section, doc, title_ids, counts, c, most_mentioned)

@@ -16,7 +16,7 @@ from .rules import RuleEntry, alternation, load_entries, load_fields
 
 class ScopeWord(RuleEntry):
     surface: str
-    level: str  # country, province, prefecture, county
+    level: str  # world, country, province, prefecture, county
 
 
 class SubjectRules(RuleEntry):
@@ -46,7 +46,11 @@ class SubjectRules(RuleEntry):
     topic_not_in: str
     topic_openers: list[str]
     anaphora: dict[str, int]
+    pronouns: list[str]
+    issuer_gaps: list[str]
+    pronoun_not_in: list[str]
     launch_verbs: list[str]
+    launch_heads: list[str]
     share_of_people: list[str]
     share_units: list[str]
 
@@ -76,6 +80,8 @@ class _Compiled:
     launched: regex.Pattern  # a programme launched at a clause's end
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: regex.Pattern  # the people a share counts, right after it (9成民众)
+    pronoun: regex.Pattern  # a pronoun as a word of its own
+    issued: regex.Pattern  # right after a body: what makes it the issuer of a programme
 
 
 @functools.cache
@@ -106,10 +112,13 @@ def _compiled() -> _Compiled:
         topic=regex.compile(f"(?:^|(?<=[，,；;。！？!?])|(?<={alternation(rules.speech_verbs)}))(?:{alternation(rules.topic_openers)})?"
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
         launched=regex.compile(f"(?:{alternation(rules.launch_verbs)})[「“『]?(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])"
-                               f"[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))[」”』]?(?=[，,；;])"),
+                               f"[\\p{{Han}}0-9.]){{0,{rules.topic_max}}}?(?:{alternation([*rules.topic_heads, *rules.launch_heads])}))[」”』]?(?=[，,；;])"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
         people=regex.compile(f"的?(?P<name>{alternation(rules.share_of_people)})"),
+        # (the longer words are tried first at each position, so 其中 is found as itself and skipped)
+        pronoun=regex.compile(alternation([*rules.pronoun_not_in, *rules.pronouns])),
+        issued=regex.compile(f"(?:{alternation(rules.issuer_gaps)})[^，,；;。！？!?、]{{0,12}}?(?:{alternation(rules.topic_heads)})"),
     )
 
 
@@ -194,20 +203,21 @@ def is_company(text: str, entity_id: str | None) -> bool:
     return (entity_id or "").startswith("org:") and any(name.endswith(heads) for name in _names(text, entity_id))
 
 
-def _groups(text: str) -> list[tuple[int, int, str]]:
-    """The population groups that open a clause of ``text`` (这6亿人, 年收入低于5万元者),
-    leaving out a group counted as a share of the clause's subject."""
+def _groups(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, phrase, "GROUP" or "PROGRAMME"): the population groups that open a clause
+    of ``text`` (这6亿人, 年收入低于5万元者), leaving out a group counted as a share of the
+    clause's subject, and the programmes named at a clause's start or launched before it."""
     c = _compiled()
     out = []
     for match in c.group.finditer(text):
         start, end = match.span("group")
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
-            out.append((start, end, match.group("group")))
+            out.append((start, end, match.group("group"), "GROUP"))
     for match in c.topic.finditer(text):
-        out.append((*match.span("group"), match.group("group")))
+        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     for match in c.launched.finditer(text):
-        out.append((*match.span("group"), match.group("group")))
+        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     return out
 
 

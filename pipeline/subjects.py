@@ -13,9 +13,13 @@ the first rule that gives one names the claim's ``subject_rule``:
   phrase or a connector) — the most specific division when names nest (广东省深圳市 →
   深圳市), China for 全国/我国, the division of the page's scope for 全省/全市/全县;
 - ``group``: a population group defined at a clause's start (这6亿人, 年收入低于5万元者, 60岁以上的
-  人群) or a programme named there or launched before it (五倍券, 推出“消费券”，…): the phrase as written, id None — never
-  for a head count (a group's size is the place's figure);
+  人群): the phrase as written, id None — never for a head count (a group's size is the
+  place's figure);
+- ``programme``: a programme named at a clause's start or launched before it (五倍券,
+  推出“消费券”，…, 推出纾困4.0方案，…): the phrase as written, id None, head counts included;
 - ``measured``: 领取500元的消费券: an amount that measures the programme named right after it;
+- ``issuer``: 交通部推出的1000元旅游券，共120万份: a programme's figures belong to the body
+  that issues it, when the sentence names it so;
 - ``company``: a bare 公司 in subject position, the company the page is most about (the one
   its title or lead names);
 - ``after``: a sentence that names its subject only after the amount;
@@ -148,12 +152,13 @@ class SubjectResolver:
             i = bisect.bisect_right(self._starts, mention[0]) - 1
             if i >= 0:
                 level = c.scope_words.get(mention[2])
-                if level is not None:
+                if level is not None and not (level == "country" and mention[3]):  # (the entity stage's country stays)
                     resolved = self._scope_at(level)
                     if resolved is not None:
                         mention = (*mention[:3], resolved, "GPE")
                 out.setdefault(i, []).append(mention)
         self._anaphora(out)
+        self._pronouns(out)
         # scope words the entity stage left out: one scan of the whole text
         for match in c.scope_re.finditer(self.doc.text):
             start, end = match.span()
@@ -193,6 +198,33 @@ class SubjectResolver:
                 target = last[1 - words[match.group()]]
                 out.setdefault(i, []).append((start, end, match.group(), target[3], target[4]))
                 out[i].sort()
+
+    def _pronouns(self, out: dict[int, list[Mention]]) -> None:
+        """他们/它们/其: the last body named before the pronoun in its paragraph (one scan of the
+        text; only pronouns that no mention covers)."""
+        c = _compiled()
+        pronouns = set(c.rules.pronouns)
+        if not any(p in self.doc.text for p in pronouns):
+            return
+        bodies = [m for m in self._all_mentions if m[4] in ("ORG", "GPE", "LOC", "FAC", "PERSON")]
+        starts = [m[0] for m in bodies]
+        sentences = self.doc.sentences
+        for match in c.pronoun.finditer(self.doc.text):
+            if match.group() not in pronouns:
+                continue  # (其中, 尤其 …: no pronoun)
+            start, end = match.span()
+            i = bisect.bisect_right(self._starts, start) - 1
+            if i < 0 or any(m[0] <= start < m[1] for m in out.get(i, ())):
+                continue
+            paragraph_start = self.doc.paragraphs[sentences[i].paragraph].start
+            k = bisect.bisect_left(starts, start) - 1
+            if k < 0 or bodies[k][1] > start or bodies[k][0] < paragraph_start:
+                continue
+            last = bodies[k]
+            if last[4] == "PERSON" or not last[3]:
+                continue  # (他们 after a person: the people; a name without an id stands for nobody known)
+            out.setdefault(i, []).append((start, end, match.group(), last[3], last[4]))
+            out[i].sort()
 
     def _section_subjects(self) -> dict[int | None, Subject]:
         """The entity each section's heading names (innermost heading wins)."""
@@ -303,13 +335,26 @@ class SubjectResolver:
                 # 广东省深圳市: the most specific division the names nest down to
                 usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
                 continue
+            if usable and usable[-1][1] == m[0] and usable[-1][4] == "GPE" and m[4] == "ORG" and m[3]:
+                # 台湾行政院, 深圳比亚迪: the body of the place named just before it is the more specific one
+                usable[-1] = (usable[-1][0], m[1], m[2], m[3], m[4])
+                continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
+        if "券" in text:  # (交通部推出的1000元旅游券: the issuer stands for its programme)
+            issued = _compiled().issued
+            usable.extend(m for m in mentions if m[4] == "ORG" and m[3] and m not in usable
+                          and issued.match(text, m[1] - base))
+            usable.sort()
         groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
         if groups:
-            spans = [(base + a, base + b) for a, b, _ in groups]
+            # (a programme its issuer introduces is the issuer's: 经济部的好食券)
+            issuers = [m for m in usable if m[4] == "ORG" and _compiled().issued.match(text, m[1] - base)]
+            groups = [g for g in groups if not (g[3] == "PROGRAMME"
+                                                and any(base + g[0] <= m[1] + 3 and m[0] < base + g[1] for m in issuers))]
+            spans = [(base + a, base + b) for a, b, _, _ in groups]
             usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]
-            usable.extend((base + a, base + b, g, None, "GROUP") for a, b, g in groups)
+            usable.extend((base + a, base + b, g, None, kind) for a, b, g, kind in groups)
             usable.sort()
         return _Candidates(usable, listed)
 
@@ -328,7 +373,7 @@ class SubjectResolver:
         """The last mention of sentence ``index`` that stands in subject position."""
         if index not in self._subjects:
             usable = self.candidates(index).usable
-            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], "group" if usable[-1][4] == "GROUP" else "paragraph") \
+            self._subjects[index] = Subject(usable[-1][2], usable[-1][3], _GROUP_RULES.get(usable[-1][4], "paragraph")) \
                 if usable else None
         return self._subjects[index]
 
@@ -373,7 +418,7 @@ class SubjectResolver:
             if carried is not None and not is_source(carried.text, carried.id):
                 found = carried._replace(rule="paragraph")
         found = found or self.section_subjects.get(sentence.section) or self.default or Subject("", None, "none")
-        if found.rule in ("clause", "after", "paragraph", "company", "group"):
+        if found.rule in ("clause", "after", "paragraph", "company", "group", "programme", "issuer"):
             self.carried[sentence.paragraph] = found
         self._last_rule[index] = found.rule
         return found
@@ -482,26 +527,31 @@ class SubjectResolver:
             if company is not None and company[0] > end:
                 # (银河资源…，三季度公司的产量…: 公司 is the body just named, else the page's company)
                 return company[1]._replace(id=entity_id) if kind == "ORG" else company[1]
-            if kind == "GROUP":
-                return Subject(name, None, "group")
+            if kind in _GROUP_RULES:
+                return Subject(name, None, _GROUP_RULES[kind])
             return Subject(name, entity_id, "national" if entity_id == _compiled().rules.country else "clause")
         # (开鲁…,科尔沁区主攻…,梅花生物、圣雪大成等27家企业集聚成势,打造出13大类…: a group
         # counted with its examples is the subject of its clauses; the names before it are not.)
         if company is not None:
             return company[1]
-        after = [m for m in usable if m[0] >= quantity.end and m[4] != "GROUP"]  # “…71.2℃…”11月10日，锡林热电公司…
+        after = [m for m in usable if m[0] >= quantity.end and m[4] not in _GROUP_RULES]  # “…71.2℃…”11月10日，锡林热电公司…
         if after and not before and self.carried.get(sentence.paragraph) is None \
                 and self.paragraph_subject(quantity.sentence) is None:
             start, end, name, entity_id, _ = after[0]
             return Subject(name, entity_id, "after")
         return None
 
-    @staticmethod
-    def _measured(sentence: Sentence, quantity: Quantity) -> Subject | None:
+    def _measured(self, sentence: Sentence, quantity: Quantity) -> Subject | None:
         """领取500元的消费券, 5千元振興券: an amount that measures the programme named right
-        after it is that programme's figure; 9成民众: a share of the people named after it."""
+        after it is that programme's figure — or its issuer's, named before the amount
+        (交通部推出的1000元旅游券); 9成民众: a share of the people named after it."""
         c = _compiled()
         match = c.measured.match(sentence.text, quantity.end - sentence.start)
+        if match is not None:
+            for m in self.mentions.get(quantity.sentence, ()):
+                gap = sentence.text[m[1] - sentence.start : quantity.start - sentence.start]
+                if m[4] == "ORG" and m[3] and m[1] <= quantity.start and gap in c.rules.issuer_gaps:
+                    return Subject(m[2], m[3], "issuer")
         if match is None and quantity.unit in c.rules.share_units:  # 9成民众支持…: the people's share
             match = c.people.match(sentence.text, quantity.end - sentence.start)
         return Subject(match.group("name"), None, "measured") if match else None
@@ -521,4 +571,5 @@ class SubjectResolver:
         return None
 
 
+_GROUP_RULES = {"GROUP": "group", "PROGRAMME": "programme"}  # a phrase candidate's kind → its rule
 _LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日

@@ -462,7 +462,7 @@ TOPICS = [
     ("今年消费券面额最小为50元。", "50元", "消费券"),
     ("杭州市发放的数字消费券，今年数字券核销金额达到12亿元。", "12亿元", "数字券"),
     ("今年五倍券預估將創造台幣2千億效益。", "台幣2千億", "五倍券"),
-    ("此次紙本券共分成200元面額5張。", "5張", "紙本券"),
+    ("此次紙本券共印製500萬張。", "500萬張", "紙本券"),
     ("成都市商务局表示，旅游券带动消费3.2亿元。", "3.2亿元", "旅游券"),
     # right after a speech verb, which opens the clause it reports
     ("对于市政府宣称消费券可拉动消费50亿元，学者表示怀疑。", "50亿元", "消费券"),
@@ -547,3 +547,112 @@ def test_measured(text, quantity, name):
         assert claim.subject_rule != "measured", claim.subject
     else:
         assert (claim.subject, claim.subject_id, claim.subject_rule) == (name, None, "measured")
+
+
+# ---- pronouns: 他们/它们/其 in subject position stand for the last body named in the paragraph
+# (text, quantity, subject_id or None for "not resolved to a body")
+PRONOUNS = [
+    ("由三位工程师创办的宁德时代，他们去年营业收入超过4000亿元。", "4000亿元", "org:宁德时代"),
+    ("从比亚迪的年报可以看到，其全年新能源汽车销量达到302万辆。", "302万辆", "org:比亚迪"),
+    ("海尔集团发布公告，其前三季度净利润下降20%。", "20%", "org:海尔集团"),
+    ("從台積電的財報可以看到，其第三季營收成長36%。", "36%", "org:台积电"),
+]
+# 其中, 尤其, 及其 are no pronouns: the subject comes from elsewhere
+NOT_PRONOUNS = [
+    ("2024年，浙江省外贸进出口增长7%，其中出口增长9%。", "9%", "adm:330000"),
+    ("2024年，湖南省工业投资增长较快，尤其制造业投资增长12%。", "12%", "adm:430000"),
+    ("2023年，江西省及其下辖各市财政收入增长6%。", "6%", "adm:360000"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", PRONOUNS + NOT_PRONOUNS, ids=[c[0][:14] for c in PRONOUNS + NOT_PRONOUNS])
+def test_pronouns_stand_for_the_last_body_named(text, quantity, subject_id):
+    needs(*[i for i in (subject_id,) if i.startswith("adm:")])
+    assert one(text, quantity).subject_id == subject_id
+
+
+def test_a_pronoun_after_a_person_stays_unresolved():
+    found = one("2024年，广西壮族自治区柳州市的几位工人张建国和李明华，他们每月收入达到8000元。", "8000元")
+    assert found.subject_id != "per:李明华"
+
+
+# ---- 全球 and openers of a time to come: 到/至/预计 + a time open the clause
+WORLD_AND_OPENERS = [
+    ("至2030年全球电动车的市场份额将增至40%。", "40%", None, "全球"),
+    ("预计到2028年全球光伏新增装机将达到600吉瓦。", "600吉瓦", None, "全球"),
+    ("2023年全世界原油需求增长2%。", "2%", None, "全世界"),
+    ("到2027年河北省数字经济规模将达到2万亿元。", "2万亿元", "adm:130000", "河北省"),
+    ("力争到2026年，云南省旅游总收入突破1.5万亿元。", "1.5万亿元", "adm:530000", "云南省"),
+    ("預計至2030年，全球儲能裝機將達到500吉瓦。", "500吉瓦", None, "全球"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,subject", WORLD_AND_OPENERS, ids=[c[0][:14] for c in WORLD_AND_OPENERS])
+def test_world_scope_and_time_openers(text, quantity, subject_id, subject):
+    found = one(text, quantity)
+    assert (found.subject_id, found.subject) == (subject_id, subject)
+
+
+def test_a_destination_after_dao_is_no_subject():
+    found = one("到广东投资的外地企业达到500家。", "500家")
+    assert found.subject_rule != "clause"
+
+
+# ---- a body named right after its place is the more specific subject (台湾行政院, 深圳比亚迪)
+PLACE_AND_BODY = [
+    ("台灣行政院今通過特別預算案，編列新台幣800億元。", "新台幣800億元", "org:行政院"),
+    ("2024年深圳比亚迪营业收入达到7000亿元。", "7000亿元", "org:比亚迪"),
+    ("2023年，青岛海尔集团全球营业收入达到3700亿元。", "3700亿元", "org:海尔集团"),
+    ("2024年，广东深圳GDP达到3.6万亿元。", "3.6万亿元", "adm:440300"),  # (two places: the nested division)
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id", PLACE_AND_BODY, ids=[c[0][:14] for c in PLACE_AND_BODY])
+def test_a_body_after_its_place_is_the_subject(text, quantity, subject_id):
+    assert one(text, quantity).subject_id == subject_id
+
+
+# ---- a programme attributed to its issuer is the issuer's (交通部推出的…券)
+ISSUERS = [
+    ("面额最高的是交通部推出的1000元旅游券，总共100万份。", "1000元", "org:交通部", "issuer"),
+    ("面额最高的是交通部推出的1000元旅游券，总共100万份。", "100万份", "org:交通部", None),
+    ("至于发放数量最多的，则是商务部的惠民券，共300万份。", "300万份", "org:中华人民共和国商务部", None),
+    ("農委會推出的600元農遊券，共50萬份。", "600元", "org:行政院农业委员会", "issuer"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject_id,rule", ISSUERS, ids=[c[0][:14] + c[1] for c in ISSUERS])
+def test_a_programme_belongs_to_its_issuer(text, quantity, subject_id, rule):
+    found = one(text, quantity)
+    assert found.subject_id == subject_id
+    assert rule is None or found.subject_rule == rule
+
+
+@pytest.mark.parametrize("text,quantity,subject", [
+    ("今年消费券面额最小为50元。", "50元", "消费券"),
+    ("市民可领取500元的消费券。", "500元", "消费券"),
+])
+def test_a_programme_without_issuer_stays_the_topic(text, quantity, subject):
+    assert one(text, quantity).subject == subject
+
+
+# ---- a programme owns its head counts (a population group does not); a plan launched
+# before a clause is its topic
+PROGRAMMES = [
+    ("去年消费券共有1200万人领取。", "1200万人", "消费券", "programme"),
+    ("去年振興券共有2000萬人領取。", "2000萬人", "振興券", "programme"),
+    ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "800亿元", "纾困3.0方案", "programme"),
+    ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "500万人", "纾困3.0方案", "programme"),
+]
+
+
+@pytest.mark.parametrize("text,quantity,subject,rule", PROGRAMMES, ids=[c[0][:12] + c[1] for c in PROGRAMMES])
+def test_programmes_own_their_figures(text, quantity, subject, rule):
+    found = one(text, quantity)
+    assert (found.subject, found.subject_id, found.subject_rule) == (subject, None, rule)
+
+
+def test_a_plan_named_in_a_clause_of_its_own_is_no_topic():
+    # (the place opening the clause of the amount is nearer than the plan)
+    found = one("2024年，自治区推出稳经济一揽子方案，全区地区生产总值增长5.8%。", "5.8%")
+    assert found.subject_rule != "programme"

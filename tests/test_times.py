@@ -140,6 +140,17 @@ def test_schema_shows_times_and_date_origin(capsys):
     ("上半年，全省出口增长3%。", None, [("3%", None)]),
     # a from–to pair dates its own two figures only
     ("城镇化率从2020年的53%提升到2025年的58%。", None, [("53%", "2020"), ("58%", "2025")]),
+    # … the items of an enumeration share the pair's years, and so does an undated pair after it
+    ("城乡低保标准分别从2020年的600元/月、5000元/年提高到2025年的750元/月、6800元/年。", None,
+     [("600元/月", "2020"), ("5000元/年", "2020"), ("750元/月", "2025"), ("6800元/年", "2025")]),
+    ("城镇化率从2020年的53%提升到2025年的58%，森林覆盖率从60%提高到63%。", None,
+     [("53%", "2020"), ("58%", "2025"), ("60%", "2020"), ("63%", "2025")]),
+    ("2024年，全省工业增加值增长6%，从业人员从120万人增加到130万人。", None,
+     [("6%", "2024"), ("120万人", "2024"), ("130万人", "2024")]),
+    # a duration that measures something is a claim (平均受教育年限), dated like any other
+    ("青海省劳动年龄人口平均受教育年限从2020年的9.1年提升至2025年的9.9年。", None, [("9.1年", "2020"), ("9.9年", "2025")]),
+    # an open window ahead: no year carries into it
+    ("2024年，全省新增就业50万人。今后五年，全省将新增就业300万人。", None, [("50万人", "2024"), ("300万人", None)]),
 ])
 def test_claim_times(text, date, expected):
     doc = process(text, "c", date=date)
