@@ -262,9 +262,7 @@ def find_mentions(text: str) -> list[Found]:
         return found
     # The patterns below are simplified-character rules: a traditional sentence is matched in
     # its simplified form (the same length, character for character), names cut from the text.
-    plain = simplified(text)
-    if plain == text or len(plain) != len(text):
-        plain = text
+    plain = _simplified_view(text)
     more: list[Found] = []
     if "org" in cues:
         more += _organisations(plain, found, c)
@@ -282,15 +280,22 @@ def find_mentions(text: str) -> list[Found]:
 _CAPITAL = regex.compile("[A-Z]")
 
 
+def _simplified_view(text: str) -> str:
+    """The sentence in simplified characters, which the cue rules are written in; the text
+    itself when it is simplified already or when conversion would change its length (the
+    offsets must stay those of the text)."""
+    plain = simplified(text)
+    return text if plain == text or len(plain) != len(text) else plain
+
+
 def _with_latin_names(text: str, found: list[Found]) -> list[Found]:
     """``found`` and the Latin-script organisations of the sentence (LG Chem; entity_latin)."""
     if not _CAPITAL.search(text):
         return found
-    plain = simplified(text)  # (the cues are simplified words; the same length, character for character)
     known = [(f.start, f.end, "ORG" if f.kind == "org" or (f.ids and f.ids[0].startswith("org:")) else f.kind)
              for f in found]
     extra = [Found(s, e, text[s:e], "org", ids=(f"org:{name}",))
-             for s, e, name in latin_organisations(plain if len(plain) == len(text) else text, known)]
+             for s, e, name in latin_organisations(_simplified_view(text), known)]
     return sorted(found + extra, key=lambda f: f.start) if extra else found
 
 
@@ -299,14 +304,12 @@ def _with_foreign_places(text: str, found: list[Found]) -> list[Found]:
     countries = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith("iso:") and f.ids[0] != _HOME]
     if not countries:
         return found
-    plain = simplified(text)
     # (a shorter name inside a place's name is part of it: 福特 in 埃尔福特市)
     taken = [(f.start, f.end) for f in found if f.ids and f.ids[0].startswith(("iso:", "adm:", "loc:"))]
-    places = foreign_places(plain if len(plain) == len(text) else text, countries, taken)
+    places = foreign_places(_simplified_view(text), countries, taken)
     if not places:
         return found
-    kept = [f for f in found if not any(s <= f.start and f.end <= e for s, e, _ in places)]
-    kept = [f for f in kept if not any(s < f.end and f.start < e for s, e, _ in places)]
+    kept = [f for f in found if not any(s < f.end and f.start < e for s, e, _ in places)]
     extra = [Found(s, e, text[s:e], "place", ids=(f"loc:{name}",)) for s, e, name in places]
     return sorted(kept + extra, key=lambda f: f.start)
 

@@ -341,15 +341,14 @@ class SubjectResolver:
                 continue
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
-        if "券" in text:  # (交通部推出的1000元旅游券: the issuer stands for its programme)
-            issued = _compiled().issued
-            usable.extend(m for m in mentions if m[4] == "ORG" and m[3] and m not in usable
-                          and issued.match(text, m[1] - base))
-            usable.sort()
+        # 交通部推出的1000元旅游券: the issuer stands for its programme, wherever it stands
+        issuers = [m for m in mentions if m[4] == "ORG" and m[3] and _compiled().issued.match(text, m[1] - base)] \
+            if "券" in text else []  # (every programme head ends in 券: rules/subjects.yaml, topic_heads)
+        if issuers:
+            usable = sorted({*usable, *issuers})
         groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
-            issuers = [m for m in usable if m[4] == "ORG" and _compiled().issued.match(text, m[1] - base)]
             groups = [g for g in groups if not (g[3] == "PROGRAMME"
                                                 and any(base + g[0] <= m[1] + 3 and m[0] < base + g[1] for m in issuers))]
             spans = [(base + a, base + b) for a, b, _, _ in groups]
