@@ -7,6 +7,8 @@ its error on the document and the others still run, so a batch never stops on on
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -238,12 +240,13 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
         section_id = stack[-1].id if stack else None
         path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
         kept: list[tuple[int, int]] = []
+        pieces_of = _Pieces(para.pieces)
         if para.kind == "heading":  # headings repeat legitimately: never compared
             kept = spans
         else:
             for (start, end), key in zip(spans, content_keys(para.text, spans)):
                 if len(key) >= min_repeat and key in seen_sentences:
-                    slices = _raw_slices(para.pieces, start, end)
+                    slices = _raw_slices(pieces_of, start, end)
                     doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=slices[0][0],
                                                raw_end=slices[-1][1], detail="sentence repeats an earlier sentence",
                                                pieces=slices if len(slices) > 1 else None))
@@ -262,7 +265,7 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
             text = para.text[start:end]
             sentences.append({"start": length, "end": length + len(text), "text": text, "paragraph": paragraph_index,
                               "section": section_id, "section_path": path, "heading": heading})
-            _add_segments(segments, para.pieces, start, end, length)
+            _add_segments(segments, pieces_of, start, end, length)
             pieces.append(text)
             length += len(text)
         paragraphs.append({"start": paragraph_start, "end": length, "section": section_id, "heading": heading})
@@ -273,31 +276,40 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
     doc.dropped.sort(key=lambda d: (d.raw_start, d.raw_end))
 
 
-def _raw_slices(pieces: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+class _Pieces:
+    """A paragraph's raw slices, with where each starts in the joined paragraph, so that a
+    sentence finds its first slice by bisection: a paragraph joined from many lines (a
+    column cut at every line) costs each sentence its own slices, not all of them."""
+
+    __slots__ = ("pieces", "starts")
+
+    def __init__(self, pieces: list[tuple[int, int]]):
+        self.pieces = pieces
+        self.starts = list(accumulate((b - a for a, b in pieces[:-1]), initial=0))
+
+    def overlaps(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+        """(raw start of the overlap, local start, local end) of each slice overlapping
+        paragraph-local [start, end), in order."""
+        i = max(0, bisect_right(self.starts, start) - 1)
+        while i < len(self.pieces) and self.starts[i] < end:
+            local = self.starts[i]
+            raw_start, raw_end = self.pieces[i]
+            lo, hi = max(start, local), min(end, local + raw_end - raw_start)
+            if lo < hi:
+                yield raw_start + (lo - local), lo, hi
+            i += 1
+
+
+def _raw_slices(pieces: _Pieces, start: int, end: int) -> list[tuple[int, int]]:
     """The raw slices of paragraph-local [start, end) (over the concatenated pieces)."""
-    slices = []
-    local = 0
-    for raw_start, raw_end in pieces:
-        size = raw_end - raw_start
-        lo, hi = max(start, local), min(end, local + size)
-        if lo < hi:
-            slices.append((raw_start + lo - local, raw_start + hi - local))
-        local += size
-    return slices
+    return [(raw, raw + hi - lo) for raw, lo, hi in pieces.overlaps(start, end)]
 
 
-def _add_segments(segments: list[dict], pieces: list[tuple[int, int]], start: int, end: int,
-                  clean_start: int) -> None:
+def _add_segments(segments: list[dict], pieces: _Pieces, start: int, end: int, clean_start: int) -> None:
     """Map paragraph-local [start, end) (over the concatenated pieces) to raw slices."""
-    if len(pieces) == 1:  # the common case: one raw slice, no paragraph join
+    if len(pieces.pieces) == 1:  # the common case: one raw slice, no paragraph join
         if start < end:
-            segments.append({"start": clean_start, "raw_start": pieces[0][0] + start, "length": end - start})
+            segments.append({"start": clean_start, "raw_start": pieces.pieces[0][0] + start, "length": end - start})
         return
-    local = 0
-    for raw_start, raw_end in pieces:
-        size = raw_end - raw_start
-        lo, hi = max(start, local), min(end, local + size)
-        if lo < hi:
-            segments.append({"start": clean_start + (lo - start), "raw_start": raw_start + (lo - local),
-                             "length": hi - lo})
-        local += size
+    for raw, lo, hi in pieces.overlaps(start, end):
+        segments.append({"start": clean_start + (lo - start), "raw_start": raw, "length": hi - lo})

@@ -309,6 +309,29 @@ def test_near_duplicate_work_grows_linearly():
     assert ratio < 30  # 10× the paragraphs: ~10× the time (100× when every pair was compared)
 
 
+
+def _column_cut_page(lines: int) -> str:
+    """Lines that end in a comma: a column cut at every line, joined into one paragraph."""
+    return "\n".join(f"湖南省第{i}季度新签项目{i}个，同比增长{i % 9}个百分点，" for i in range(lines)) + "完成。"
+
+
+def test_a_paragraph_joined_from_many_lines_maps_every_sentence_to_its_lines():
+    raw = _column_cut_page(300)
+    assert len(clean(raw).paragraphs) == 1
+    doc = pipeline.process(raw, doc_id="cut")
+    for seg in doc.segments:
+        assert doc.text[seg.start:seg.start + seg.length] == raw[seg.raw_start:seg.raw_start + seg.length]
+    assert sum(seg.length for seg in doc.segments) == len(doc.text.replace("\n", ""))
+
+
+def test_sentences_of_a_paragraph_joined_from_many_lines_cost_their_own_lines():
+    # every sentence once walked all the paragraph's lines: 10× the lines, 100× the time
+    build = importlib.import_module("pipeline.process").build_document
+    small, large = _column_cut_page(2_000), _column_cut_page(20_000)
+    _seconds(build, Document(id="s"), small)
+    ratio = _seconds(build, Document(id="l"), large) / max(_seconds(build, Document(id="s"), small), 1e-3)
+    assert ratio < 30
+
 # ---------------------------------------------------------------- the size limit
 
 def test_a_document_beyond_the_limit_is_an_error_record(monkeypatch):
