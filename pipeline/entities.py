@@ -95,15 +95,32 @@ class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper 
     template: str | None = None  # a body's official name with {place} (entity_names)
 
 
+class _Name(NamedTuple):
+    """A pattern of the name automaton, with what find_mentions asks of every match of it
+    answered once at start-up."""
+
+    kind: str  # kb or scope
+    surface: str
+    payload: object  # the ids (kb) or the scope level (scope)
+    is_place: bool  # every id a place: a street or an event named after it may follow
+    boundary_checked: bool  # short and no official name: the segmenter checks its ends
+    org_alias: bool  # an alias of an organisation: may be ordinary words before 市场, 价格 …
+    abroad: bool  # a country abroad: places abroad may follow (entity_foreign)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     rules: EntityRules
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
-    name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
-    by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    name_values: tuple[_Name, ...]  # per pattern
+    by_surface: dict[str, _Name]  # the same, by surface
     phrase_heads: tuple[str, ...]
     event_heads: tuple[str, ...]
     abbreviation_run: re.Pattern
+    # two abbreviations together, the precondition of a run: a pattern that starts with a
+    # character class lets re skip to the candidate characters, several times faster
+    # than searching for the run itself
+    abbreviation_pair: re.Pattern
     official: frozenset[str]  # the names (not aliases) of the base: no ordinary words, never boundary-checked
     county_stems: frozenset[str]  # short forms of county-level divisions only (entity_context)
     scope: dict[str, str]
@@ -165,6 +182,9 @@ def _compiled() -> _Compiled:
                             ("body", body_words())):
         for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
             cue_kinds.setdefault(word, set()).add(kind)
+    official = _both_scripts(e.name for e in kb.entries.values() if e.name_is_surface)
+    abbreviation = f"[{''.join(rules.province_abbreviations)}]"
+    names = {surface: _name(kind, surface, payload, official, rules) for surface, (kind, _, payload) in names.items()}
     return _Compiled(
         rules=rules,
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
@@ -173,8 +193,9 @@ def _compiled() -> _Compiled:
         county_stems=_both_scripts(county_stems(kb)),
         phrase_heads=tuple(rules.phrase_heads),
         event_heads=tuple(with_traditional(rules.event_heads)),
-        abbreviation_run=re.compile(f"[{''.join(rules.province_abbreviations)}]{{2,4}}"),
-        official=_both_scripts(e.name for e in kb.entries.values() if e.name_is_surface),
+        abbreviation_run=re.compile(f"{abbreviation}{{2,4}}"),
+        abbreviation_pair=re.compile(f"{abbreviation}(?={abbreviation})"),
+        official=official,
         scope=scope,
         org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
         fac_suffixes=frozenset(rules.fac_suffixes),
@@ -199,6 +220,15 @@ def _compiled() -> _Compiled:
     )
 
 
+def _name(kind: str, surface: str, payload, official: frozenset[str], rules: EntityRules) -> _Name:
+    if kind != "kb":
+        return _Name(kind, surface, payload, False, False, False, False)
+    return _Name(kind, surface, payload, is_place=_is_place(payload),
+                 boundary_checked=len(surface) <= rules.boundary_check_chars and surface not in official,
+                 org_alias=surface not in official and payload[0].startswith("org:"),
+                 abroad=payload[0].startswith("iso:") and payload[0] != _HOME)
+
+
 def _both_scripts(words) -> frozenset[str]:
     return frozenset(with_traditional(words))
 
@@ -212,32 +242,33 @@ def find_mentions(text: str) -> list[Found]:
     """Mentions in one sentence, left to right, without overlaps (scope words unresolved)."""
     c = _compiled()
     found: list[Found] = []
+    abroad = False  # a country abroad among the names
     for pattern, start, end in c.names.find_matches_as_indexes(text):
-        kind, surface, payload = c.name_values[pattern]
-        after = text[end : end + 2]
+        kind, surface, payload, is_place, boundary_checked, org_alias, country_abroad = c.name_values[pattern]
         if kind == "scope":
-            if after[:1] and after[0] in c.rules.scope_not_before:
+            if end < len(text) and text[end] in c.rules.scope_not_before:
                 continue
             found.append(Found(start, end, surface, "scope", level=payload))
             continue
-        if after.startswith(c.street_suffixes) and _is_place(payload):
+        if is_place and text.startswith(c.street_suffixes, end, end + 2):
             continue  # 山西路: a street, not the province
-        if text.startswith(c.event_heads, end) and _is_place(payload):
+        if is_place and text.startswith(c.event_heads, end):
             continue  # 杭州亚运会: the place is nested in the event's name
-        if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
+        followed = end < len(text)  # (by the name as matched, even when a shorter one is kept)
+        if boundary_checked and straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
-                            and c.by_surface[text[start:k]][0] == "kb" and not straddles(text, start, k)), None)
+                            and c.by_surface[text[start:k]].kind == "kb" and not straddles(text, start, k)), None)
             if shorter is None:
                 continue
             end = shorter
-            kind, surface, payload = c.by_surface[text[start:end]]
-        if after and surface not in c.official and text.startswith(c.phrase_heads, end) \
-                and payload[0].startswith("org:") and ordinary_phrase(surface):
+            kind, surface, payload, is_place, boundary_checked, org_alias, country_abroad = c.by_surface[text[start:end]]
+        if followed and org_alias and text.startswith(c.phrase_heads, end) and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
-        found.append(Found(start, end, surface, "kb", ids=payload))
+        found.append(Found(start, end, surface, "kb", payload))
+        abroad = abroad or country_abroad
     runs = []
-    if c.abbreviation_run.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
+    if c.abbreviation_pair.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
         runs = [m.span() for m in c.abbreviation_run.finditer(text)]
         runs = [(s, e) for s, e in runs if not any(f.start < e and s < f.end for f in found)
                 and not straddles(text, s, e) and not single_neighbour(text, s, e)]
@@ -246,7 +277,8 @@ def find_mentions(text: str) -> list[Found]:
                   for s, e in runs for i in range(s, e)]
         found.sort(key=lambda f: f.start)
     found = _with_latin_names(text, found)
-    found = _with_foreign_places(text, found)
+    if abroad:
+        found = _with_foreign_places(text, found)
     cues, cue_matches = _cue_kinds(text, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
