@@ -133,11 +133,15 @@ class _Compiled:
     role_re: re.Pattern
     surname_re: regex.Pattern
     surname_starts: tuple[str, ...]
+    surname_initials: frozenset[str]  # their first characters: most text cannot start a name
+    person_patterns: tuple[tuple[re.Pattern, frozenset[str]], ...]  # each with the cue kinds it needs
+    not_person_re: re.Pattern  # any of rules.not_person_names
     # knowledge-base id → (the entity or an ancestor, its level) for each one with a level:
     # the scope fallback of every document walks them
     levels_up: dict[str, tuple[tuple[str, str], ...]]
     cues: ahocorasick_rs.AhoCorasick  # every occurrence, overlapping
     cue_values: tuple[frozenset[str], ...]  # the kinds of each cue word
+    tagger_cues: tuple[bool, ...]  # per cue word: a verb or title, before which the tagger looks for names
     street_suffixes: tuple[str, ...]
     anaphor_heads: tuple[str, ...]
     boundary_words: frozenset[str]
@@ -183,6 +187,9 @@ def _compiled() -> _Compiled:
         for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
             cue_kinds.setdefault(word, set()).add(kind)
     official = _both_scripts(e.name for e in kb.entries.values() if e.name_is_surface)
+    person_role_re = re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})")
+    person_verb_re = re.compile(f"{clause_start}({short_name})(?:{verbs})")
+    person_title_re = re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})")
     abbreviation = f"[{''.join(rules.province_abbreviations)}]"
     names = {surface: _name(kind, surface, payload, official, rules) for surface, (kind, _, payload) in names.items()}
     return _Compiled(
@@ -199,15 +206,20 @@ def _compiled() -> _Compiled:
         scope=scope,
         org_re=re.compile(alternation([*rules.org_suffixes, *rules.fac_suffixes])),
         fac_suffixes=frozenset(rules.fac_suffixes),
-        person_role_re=re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})"),
-        person_verb_re=re.compile(f"{clause_start}({short_name})(?:{verbs})"),
-        person_title_re=re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})"),
+        person_role_re=person_role_re,
+        person_verb_re=person_verb_re,
+        person_title_re=person_title_re,
         role_re=re.compile(alternation(rules.person_roles)),
         surname_re=re.compile(f"{surname}{han}{{1,2}}$"),
         surname_starts=(*rules.compound_surnames, *rules.surnames),
+        surname_initials=frozenset(s[0] for s in (*rules.compound_surnames, *rules.surnames)),
+        person_patterns=((person_role_re, frozenset({"role", "verb"})), (person_verb_re, frozenset({"verb"})),
+                         (person_title_re, frozenset({"title"}))),
+        not_person_re=re.compile(alternation(rules.not_person_names)),
         levels_up=levels_up(kb),
         cues=ahocorasick_rs.AhoCorasick(list(cue_kinds)),
         cue_values=tuple(frozenset(kinds) for kinds in cue_kinds.values()),
+        tagger_cues=tuple(not kinds.isdisjoint(_TAGGED_CUES) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
         boundary_words=frozenset(with_traditional(rules.org_left_boundaries)),
@@ -441,31 +453,35 @@ def _cue_kinds(text: str, c: _Compiled) -> tuple[set[str], list[tuple[int, int, 
 
 def _persons(text: str, known: list[Found], cues: set[str], cue_matches, c: _Compiled) -> list[Found]:
     """Persons in ``text`` (simplified characters); ``known``: the mentions found so far."""
-    out = []
+    out: list[Found] = []
+
+    def taken(s: int, e: int) -> bool:  # (known + out, without building the list)
+        return any(k.start < e and s < k.end for k in known) or any(k.start < e and s < k.end for k in out)
+
     # Only the patterns whose literal words occur can match (a role and a verb for the first).
-    patterns = [pattern for pattern, needs in ((c.person_role_re, {"role", "verb"}), (c.person_verb_re, {"verb"}),
-                                               (c.person_title_re, {"title"})) if needs <= cues]
-    for pattern in patterns:
+    for pattern, needs in c.person_patterns:
+        if not needs <= cues:
+            continue
         for match in pattern.finditer(text):
             s, e = match.span(1)
             name = match.group(1)
-            if any(bad in name for bad in c.rules.not_person_names):
+            if c.not_person_re.search(name):
                 continue
             if pattern is not c.person_role_re and is_common_word(name):
                 continue  # 全面, 王牌: an ordinary word that starts like a surname
-            if any(k.start < e and s < k.end for k in known + out):
+            if taken(s, e):
                 continue
-            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+            out.append(Found(s, e, name, "person", (f"per:{name}",)))
     # The tagger's person names right before a speech verb or a title (persons.py)
-    cue_starts = [start for pattern, start, _ in cue_matches if c.cue_values[pattern] & _TAGGED_CUES]
-    for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.rules.not_person_names):
-        if not any(k.start < e and s < k.end for k in known + out):
-            out.append(Found(s, e, name, "person", ids=(f"per:{name}",)))
+    cue_starts = [start for pattern, start, _ in cue_matches if c.tagger_cues[pattern]]
+    for s, e, name in tagged_names(text, cue_starts, c.surname_starts, c.surname_initials, c.rules.not_person_names):
+        if not taken(s, e):
+            out.append(Found(s, e, name, "person", (f"per:{name}",)))
     # A role word directly before a surnamed name, whatever follows (护林员张强指向…): the
     # segmenter says where the name ends.
     for match in c.role_re.finditer(text) if "role" in cues else ():
         following = text[match.end() : match.end() + 6]
-        if not following.startswith(c.surname_starts):
+        if following[:1] not in c.surname_initials or not following.startswith(c.surname_starts):
             continue  # surname_re below could not match: skip the segmenter
         segmented = words(following, guess_new_words=True)
         first = segmented[:1]
@@ -474,9 +490,9 @@ def _persons(text: str, known: list[Found], cues: set[str], cue_matches, c: _Com
         if not first or not c.surname_re.match(first[0]) or is_common_word(first[0]):
             continue
         s, e = match.end(), match.end() + len(first[0])
-        if any(bad in first[0] for bad in c.rules.not_person_names) or any(k.start < e and s < k.end for k in known + out):
+        if c.not_person_re.search(first[0]) or taken(s, e):
             continue
-        out.append(Found(s, e, first[0], "person", ids=(f"per:{first[0]}",)))
+        out.append(Found(s, e, first[0], "person", (f"per:{first[0]}",)))
     return out
 
 

@@ -9,23 +9,16 @@ surname, is two to four characters, and is not an ordinary word of the dictionar
 """
 from __future__ import annotations
 
-import functools
-
 from .segment import is_common_word, tagged_words
 
 WINDOW = 6  # characters before a cue that the tagger sees
 
 
-@functools.cache
-def _initials(surname_starts: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(s[0] for s in surname_starts)
-
-
-def tagged_names(text: str, cue_starts: list[int], surname_starts: tuple[str, ...],
+def tagged_names(text: str, cue_starts: list[int], surname_starts: tuple[str, ...], initials: frozenset[str],
                  not_names: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, name) of person names ending right before a cue at ``cue_starts``."""
+    """(start, end, name) of person names ending right before a cue at ``cue_starts``;
+    ``initials``: the first characters of ``surname_starts``."""
     out = []
-    initials = _initials(surname_starts)
     for position in cue_starts:
         window = text[max(0, position - WINDOW) : position]
         if not window or initials.isdisjoint(window[-4:-1]):
