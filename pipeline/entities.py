@@ -144,6 +144,7 @@ class _Compiled:
     tagger_cues: tuple[bool, ...]  # per cue word: a verb or title, before which the tagger looks for names
     street_suffixes: tuple[str, ...]
     anaphor_heads: tuple[str, ...]
+    heads_by_last_char: dict[str, tuple[str, ...]]  # the anaphor heads, by their last character
     boundary_words: frozenset[str]
     boundary_tags: frozenset[str]
     fac_suffixes: frozenset[str]
@@ -222,6 +223,8 @@ def _compiled() -> _Compiled:
         tagger_cues=tuple(not kinds.isdisjoint(_TAGGED_CUES) for kinds in cue_kinds.values()),
         street_suffixes=tuple(rules.street_suffixes),
         anaphor_heads=tuple(rules.anaphora.heads),
+        heads_by_last_char={char: tuple(h for h in rules.anaphora.heads if h[-1] == char)
+                            for char in dict.fromkeys(h[-1] for h in rules.anaphora.heads)},
         boundary_words=frozenset(with_traditional(rules.org_left_boundaries)),
         boundary_tags=frozenset(rules.org_left_boundary_tags),
         generic_initials=tuple(rules.org_generic_initials),
@@ -573,11 +576,11 @@ def annotate_entities(doc: Document) -> None:
                                                 "type": entry.type if entry else _type_of(m), "mentions": []}
             entity["mentions"].append({"start": sentence.start + m.start, "end": sentence.start + m.end, "text": m.text})
             name = entity["name"]
-            if (entity["type"] in ("ORG", "FAC") and m.kind != "anaphor"
-                    and (m.text.endswith(c.anaphor_heads) or name.endswith(c.anaphor_heads))):
-                for head in c.rules.anaphora.heads:  # what a later 该合作社 / 该口岸 refers to
-                    if m.text.endswith(head) or name.endswith(head):
-                        latest_by_head[head] = entity_id
+            if entity["type"] in ("ORG", "FAC") and m.kind != "anaphor":
+                for written in (m.text, name):  # what a later 该合作社 / 该口岸 refers to
+                    for head in c.heads_by_last_char.get(written[-1:], ()):  # (a head ends as it does)
+                        if written.endswith(head):
+                            latest_by_head[head] = entity_id
     if short_form_mentions(entities, doc.sentences, lambda name: _leading_place(name, c)):
         for entity in entities.values():
             entity["mentions"].sort(key=_START)

@@ -88,7 +88,7 @@ def quoted_abbreviations(text: str, province: str | None, kb: KnowledgeBase) -> 
     out = []
     for match in _QUOTED.finditer(text):
         run = match.group(1)
-        if run in kb.surfaces:
+        if run in kb.surfaces or run[0] not in index:  # (most quotes fail at their first character)
             continue
         ids = [index.get(char) for char in run]
         if all(ids):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -125,10 +126,11 @@ def page_names(entities: dict[str, dict], kb) -> None:
     as its id and name (GOLD.md: the full registered name when the page gives it)."""
     rules = _compiled()[3]
     renamed = {}
+    fullest_ids = _fullest_ids()
     for key, entity in entities.items():
-        entry = kb.get(entity["id"]) if entity["id"] else None
-        if entry is None or entry.page_id != "fullest":
+        if entity["id"] not in fullest_ids:
             continue
+        entry = kb.get(entity["id"])
         written = {m["text"] for m in entity["mentions"]}
         if entry.name in written or any(_legal_stem(w, rules) is not None for w in written):
             continue  # the page writes the registered name (in full, or a bracket variant)
@@ -137,6 +139,14 @@ def page_names(entities: dict[str, dict], kb) -> None:
     for key, fullest in renamed.items():
         entities[key]["id"] = f"org:{simplified(fullest)}"
         entities[key]["name"] = fullest
+
+
+@functools.cache
+def _fullest_ids() -> frozenset[str]:
+    """The ids of the base whose page id is the fullest form a page uses (most pages name none)."""
+    from .kb import knowledge_base
+
+    return frozenset(entry.id for entry in knowledge_base().entries.values() if entry.page_id == "fullest")
 
 
 def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool:
@@ -166,15 +176,12 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
                                            implementation=ahocorasick_rs.Implementation.NoncontiguousNFA)
     forms = list(stems)
     # one pass over the page: the sentences joined by a separator no name holds
-    joined, offsets, position = [], [], 0
-    for sentence in sentences:
-        joined.append(sentence.text)
-        offsets.append((position, sentence.start))
-        position += len(sentence.text) + 1
-    starts = [o[0] for o in offsets]
-    for pattern, start, end in automaton.find_matches_as_indexes("\n".join(joined)):
+    texts = [sentence.text for sentence in sentences]
+    starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))  # of each in the joined text
+    for pattern, start, end in automaton.find_matches_as_indexes("\n".join(texts)):
         index = bisect.bisect_right(starts, start) - 1
-        a, b = offsets[index][1] + start - offsets[index][0], offsets[index][1] + end - offsets[index][0]
+        shift = sentences[index].start - starts[index]
+        a, b = start + shift, end + shift
         if stems[forms[pattern]] not in entities:
             continue
         overlapping = taken.overlapping(a, b)

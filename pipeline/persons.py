@@ -29,7 +29,8 @@ def tagged_names(text: str, cue_starts: list[int], surname_starts: tuple[str, ..
         word, tag = tagged[-1]
         if len(word) == 1 and len(tagged) > 1 and tagged[-2][1].startswith("nr") and len(tagged[-2][0]) <= 2:
             word, tag = tagged[-2][0] + word, "nr"  # 王|国珍: the given name split off
-        if not tag.startswith("nr") or not 2 <= len(word) <= 4 or not word.startswith(surname_starts):
+        if not tag.startswith("nr") or not 2 <= len(word) <= 4 or word[0] not in initials \
+                or not word.startswith(surname_starts):
             continue
         if any(bad in word for bad in not_names) or is_common_word(word):
             continue
