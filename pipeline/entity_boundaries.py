@@ -7,7 +7,7 @@ import functools
 
 from .entity_names import starts_body
 from .kb import knowledge_base
-from .segment import is_common_word, tagged_words, words
+from .segment import is_common_word, tagged_words, word_may_cross, words
 
 
 def straddles(text: str, start: int, end: int) -> bool:
@@ -25,8 +25,11 @@ def straddles(text: str, start: int, end: int) -> bool:
 def _straddles_window(text: str, start: int, end: int) -> bool:
     surfaces = knowledge_base().surfaces
     left = max(0, start - 4)
+    window = text[left : end + 4]
+    if not (word_may_cross(window, start - left) or word_may_cross(window, end - left)):
+        return False  # (most windows: no segmenting needed to know that no word crosses)
     position = left
-    for word in words(text[left : end + 4]):
+    for word in words(window):
         word_end = position + len(word)
         if word_end - position > 1 and word not in surfaces:
             if position < start < word_end and not _name_ends_at(text, start, surfaces):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterator
 
 
@@ -45,6 +46,32 @@ def words(text: str, guess_new_words: bool = False) -> list[str]:
 @functools.lru_cache(maxsize=1 << 16)
 def _short_words(text: str, guess_new_words: bool) -> tuple[str, ...]:
     return tuple(_jieba().lcut(text, HMM=guess_new_words))
+
+
+# What jieba joins into words its dictionary does not hold: runs of Latin letters and
+# digits, and \r\n (it cuts whitespace apart from the rest).
+_JOINED_OUTSIDE_DICTIONARY = re.compile(r"[a-zA-Z0-9\s]")
+
+
+def word_may_cross(text: str, position: int) -> bool:
+    """False when ``words(text)`` (without HMM) cannot hold a word of two or more characters
+    across ``position``: no entry of the dictionary spans it, read as jieba reads it to
+    build its word graph, and ``text`` holds nothing jieba joins on its own. A few
+    dictionary look-ups, where segmenting costs tens of microseconds: most positions
+    next to a name are crossed by no entry."""
+    if _JOINED_OUTSIDE_DICTIONARY.search(text):
+        return True
+    freq = _jieba().dt.FREQ  # word → count; the prefixes of words are held with count 0
+    for start in range(position):
+        end, fragment = start + 1, text[start]
+        while fragment in freq:
+            if end > position and freq[fragment]:
+                return True
+            if end == len(text):
+                break
+            end += 1
+            fragment = text[start:end]
+    return False
 
 
 def runs(text: str) -> Iterator[tuple[int, str]]:
