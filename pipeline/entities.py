@@ -95,25 +95,13 @@ class Found(NamedTuple):  # a named tuple: immutable, and several times cheaper 
     template: str | None = None  # a body's official name with {place} (entity_names)
 
 
-class _Name(NamedTuple):
-    """A pattern of the name automaton, with what find_mentions asks of every match of it
-    answered once at start-up."""
-
-    kind: str  # kb or scope
-    surface: str
-    payload: object  # the ids (kb) or the scope level (scope)
-    is_place: bool  # every id a place: a street or an event named after it may follow
-    boundary_checked: bool  # short and no official name: the segmenter checks its ends
-    org_alias: bool  # an alias of an organisation: may be ordinary words before 市场, 价格 …
-    abroad: bool  # a country abroad: places abroad may follow (entity_foreign)
-
-
 @dataclass(frozen=True)
 class _Compiled:
     rules: EntityRules
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
-    name_values: tuple[_Name, ...]  # per pattern
-    by_surface: dict[str, _Name]  # the same, by surface
+    name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
+    by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
+    countries_abroad: frozenset[str]  # the ids of countries but China: places abroad may follow them
     phrase_heads: tuple[str, ...]
     event_heads: tuple[str, ...]
     abbreviation_run: re.Pattern
@@ -192,12 +180,12 @@ def _compiled() -> _Compiled:
     person_verb_re = re.compile(f"{clause_start}({short_name})(?:{verbs})")
     person_title_re = re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})")
     abbreviation = f"[{''.join(rules.province_abbreviations)}]"
-    names = {surface: _name(kind, surface, payload, official, rules) for surface, (kind, _, payload) in names.items()}
     return _Compiled(
         rules=rules,
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
         by_surface=names,
+        countries_abroad=frozenset(i for i in kb.entries if i.startswith("iso:") and i != _HOME),
         county_stems=_both_scripts(county_stems(kb)),
         phrase_heads=tuple(rules.phrase_heads),
         event_heads=tuple(with_traditional(rules.event_heads)),
@@ -235,15 +223,6 @@ def _compiled() -> _Compiled:
     )
 
 
-def _name(kind: str, surface: str, payload, official: frozenset[str], rules: EntityRules) -> _Name:
-    if kind != "kb":
-        return _Name(kind, surface, payload, False, False, False, False)
-    return _Name(kind, surface, payload, is_place=_is_place(payload),
-                 boundary_checked=len(surface) <= rules.boundary_check_chars and surface not in official,
-                 org_alias=surface not in official and payload[0].startswith("org:"),
-                 abroad=payload[0].startswith("iso:") and payload[0] != _HOME)
-
-
 def _both_scripts(words) -> frozenset[str]:
     return frozenset(with_traditional(words))
 
@@ -259,29 +238,30 @@ def find_mentions(text: str) -> list[Found]:
     found: list[Found] = []
     abroad = False  # a country abroad among the names
     for pattern, start, end in c.names.find_matches_as_indexes(text):
-        kind, surface, payload, is_place, boundary_checked, org_alias, country_abroad = c.name_values[pattern]
+        kind, surface, payload = c.name_values[pattern]
         if kind == "scope":
             if end < len(text) and text[end] in c.rules.scope_not_before:
                 continue
             found.append(Found(start, end, surface, "scope", level=payload))
             continue
-        if is_place and text.startswith(c.street_suffixes, end, end + 2):
+        if text.startswith(c.street_suffixes, end, end + 2) and _is_place(payload):
             continue  # 山西路: a street, not the province
-        if is_place and text.startswith(c.event_heads, end):
+        if text.startswith(c.event_heads, end) and _is_place(payload):
             continue  # 杭州亚运会: the place is nested in the event's name
         followed = end < len(text)  # (by the name as matched, even when a shorter one is kept)
-        if boundary_checked and straddles(text, start, end):
+        if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
-                            and c.by_surface[text[start:k]].kind == "kb" and not straddles(text, start, k)), None)
+                            and c.by_surface[text[start:k]][0] == "kb" and not straddles(text, start, k)), None)
             if shorter is None:
                 continue
             end = shorter
-            kind, surface, payload, is_place, boundary_checked, org_alias, country_abroad = c.by_surface[text[start:end]]
-        if followed and org_alias and text.startswith(c.phrase_heads, end) and ordinary_phrase(surface):
+            kind, surface, payload = c.by_surface[text[start:end]]
+        if followed and surface not in c.official and text.startswith(c.phrase_heads, end) \
+                and payload[0].startswith("org:") and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", payload))
-        abroad = abroad or country_abroad
+        abroad = abroad or payload[0] in c.countries_abroad
     runs = []
     if c.abbreviation_pair.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
         runs = [m.span() for m in c.abbreviation_run.finditer(text)]
