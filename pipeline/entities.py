@@ -232,12 +232,15 @@ def load_rules() -> None:
     load_name_rules()
 
 
-def find_mentions(text: str) -> list[Found]:
-    """Mentions in one sentence, left to right, without overlaps (scope words unresolved)."""
+def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[Found]:
+    """Mentions in one sentence, left to right, without overlaps (scope words unresolved).
+    ``scanned``: the matches of the name and the cue automaton in ``text`` (``_scan``), when
+    the caller has them already."""
     c = _compiled()
+    name_matches, cue_matches = scanned if scanned is not None else _scan([text], c)[0]
     found: list[Found] = []
     abroad = False  # a country abroad among the names
-    for pattern, start, end in c.names.find_matches_as_indexes(text):
+    for pattern, start, end in name_matches:
         kind, surface, payload = c.name_values[pattern]
         if kind == "scope":
             if end < len(text) and text[end] in c.rules.scope_not_before:
@@ -274,7 +277,7 @@ def find_mentions(text: str) -> list[Found]:
     found = _with_latin_names(text, found)
     if abroad:
         found = _with_foreign_places(text, found)
-    cues, cue_matches = _cue_kinds(text, c)
+    cues = _cue_kinds(cue_matches, c)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
         places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
@@ -424,14 +427,21 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
     return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
 
 
-def _cue_kinds(text: str, c: _Compiled) -> tuple[set[str], list[tuple[int, int, int]]]:
-    """Which kinds of cue word (org, role, verb, title, determiner, body) occur in ``text``,
-    and the cue matches themselves (pattern, start, end)."""
+def _scan(texts: list[str], c: _Compiled) -> list[tuple[list, list]]:
+    """(name matches, cue matches) of each text. Each automaton runs over all the texts in
+    turn, not both per text between the rules: inside the pipeline a fifth less time, as
+    the automaton stays in the processor's cache."""
+    return list(zip([c.names.find_matches_as_indexes(text) for text in texts],
+                    [c.cues.find_matches_as_indexes(text, overlapping=True) for text in texts]))
+
+
+def _cue_kinds(cue_matches: list[tuple[int, int, int]], c: _Compiled) -> set[str]:
+    """Which kinds of cue word (org, role, verb, title, determiner, body) the cue matches
+    (pattern, start, end) hold."""
     kinds: set[str] = set()
-    matches = c.cues.find_matches_as_indexes(text, overlapping=True)
-    for pattern, _, _ in matches:
+    for pattern, _, _ in cue_matches:
         kinds |= c.cue_values[pattern]
-    return kinds, matches
+    return kinds
 
 
 def _persons(text: str, known: list[Found], cues: set[str], cue_matches, c: _Compiled) -> list[Found]:
@@ -486,8 +496,12 @@ def annotate_entities(doc: Document) -> None:
     """The pipeline stage: document-level entities with their mentions."""
     c = _compiled()
     kb = knowledge_base()
+    texts = [s.text for s in doc.sentences]
     try:  # the usual case, no sentence failing, without a wrapper per sentence
-        per_sentence = [find_mentions(s.text) for s in doc.sentences]
+        per_sentence = []
+        for at in range(0, len(texts), _SCAN_BATCH):  # (a batch: a long page's matches are never all held)
+            batch = texts[at : at + _SCAN_BATCH]
+            per_sentence += [find_mentions(text, scanned) for text, scanned in zip(batch, _scan(batch, c))]
     except Exception:  # noqa: BLE001 — again, each sentence on its own (find_mentions is pure)
         per_sentence = [isolated(doc, "entities", f"sentence {i}", find_mentions, s.text, default=[])
                         for i, s in enumerate(doc.sentences)]
@@ -572,6 +586,7 @@ def annotate_entities(doc: Document) -> None:
 
 
 _START = operator.itemgetter("start")
+_SCAN_BATCH = 512  # sentences scanned together by the automata
 
 
 def _leading_place(name: str, c: _Compiled) -> int:
