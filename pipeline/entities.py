@@ -429,7 +429,7 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
 
 def _scan(texts: list[str], c: _Compiled) -> list[tuple[list, list]]:
     """(name matches, cue matches) of each text. Each automaton runs over all the texts in
-    turn, not both per text between the rules: inside the pipeline a fifth less time, as
+    turn, not both per text between the rules: inside the pipeline a sixth less time, as
     the automaton stays in the processor's cache."""
     return list(zip([c.names.find_matches_as_indexes(text) for text in texts],
                     [c.cues.find_matches_as_indexes(text, overlapping=True) for text in texts]))
