@@ -145,9 +145,12 @@ def _quoted_name(inside: str) -> bool:
     return len(inside) <= _QUOTED_NAME_MAX and _CLAUSE_BREAK.search(inside) is None
 
 
+_QUOTED = regex.compile(r"[“「『]([^”」』]*)")
+
+
 def _quotes_speech(text: str) -> bool:
     """Whether a sentence quotes words (“……”某某说), not just a short name in quotes."""
-    for match in regex.finditer(r"[“「『]([^”」』]*)", text):
+    for match in _QUOTED.finditer(text):
         if not _quoted_name(match.group(1)):
             return True
     return False
@@ -214,10 +217,14 @@ def _groups(text: str) -> list[tuple[int, int, str, str]]:
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
             out.append((start, end, match.group("group"), "GROUP"))
-    for match in c.topic.finditer(text):
-        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
-    for match in c.launched.finditer(text):
-        out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
+    # (the programme patterns are slow, and each needs a word that nearly no text holds: a
+    # programme head for a named one, a launch verb for a launched one)
+    if any(head in text for head in c.rules.topic_heads):
+        for match in c.topic.finditer(text):
+            out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
+    if any(verb in text for verb in c.rules.launch_verbs):
+        for match in c.launched.finditer(text):
+            out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     return out
 
 
