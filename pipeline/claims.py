@@ -408,19 +408,24 @@ def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantit
     return None
 
 
-def _modality(sentence: str, q_start: int) -> str:
-    if _first_marker_end(sentence, "expected") <= q_start:
+def _modality(sentence: str, q_start: int, reach: int | None = None) -> str:
+    """``reach``: where the sentence's last amount starts (None: the sentence's end); a
+    marker ending after it decides no amount's modality, so the text after it is not segmented."""
+    reach = len(sentence) if reach is None else reach
+    if _first_marker_end(sentence, "expected", reach) <= q_start:
         return "expected"
-    if _first_marker_end(sentence, "target") <= q_start:
+    if _first_marker_end(sentence, "target", reach) <= q_start:
         return "target"
     return "actual"
 
 
 @functools.lru_cache(maxsize=512)  # asked by every amount of the sentence: a marker before it?
-def _first_marker_end(sentence: str, kind: str) -> float:
+def _first_marker_end(sentence: str, kind: str, reach: int) -> float:
     """Where the first marker of ``kind`` (expected, target) in the sentence ends, infinity
     for none; a one-character marker (将, 要) counts only as a word of its own, not inside
-    another (将近, 重要, 主要)."""
+    another (将近, 重要, 主要). Past ``reach`` the answer is only some end after it: the
+    one-character markers there are not looked for (segmenting the runs that hold one costs
+    more than all else this function does)."""
     c = _compiled()
     first_end = (c.expected_multi if kind == "expected" else c.target_multi).first_end(sentence)
     single = c.single_markers[kind]
@@ -431,8 +436,11 @@ def _first_marker_end(sentence: str, kind: str) -> float:
     for start, run in runs(sentence):  # (only the runs that hold one of the characters are segmented)
         if start >= first_end:
             break
-        if not any(marker in run for marker in single):
+        at = min((i for marker in single if (i := run.find(marker)) >= 0), default=None)
+        if at is None:
             continue
+        if start + at >= reach:
+            break  # (a marker here, or later, ends after reach)
         end = start
         for word in words(run):
             end += len(word)
@@ -475,6 +483,10 @@ class _Context:
         self._clauses: dict[int, _Clauses] = {}
         self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
+        self.last_amount_start: dict[int, int] = {}  # sentence → where its last amount starts in it
+        for quantity in doc.quantities:
+            start = quantity.start - doc.sentences[quantity.sentence].start
+            self.last_amount_start[quantity.sentence] = max(start, self.last_amount_start.get(quantity.sentence, 0))
 
     def time_of(self, index: int) -> str | None:
         """The time a sentence gives the sentences after it in its paragraph: none when its
@@ -596,7 +608,7 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
         kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
                                    _governing_item(text, clauses.start(q_start)))
         indicator = _indicator(clause_before, subject.text, text[q_end:])
-    modality = _modality(text, q_start)
+    modality = _modality(text, q_start, ctx.last_amount_start[quantity.sentence])
     if modality == "expected":
         # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
         time = find_time(ctx.times.get(quantity.sentence, ()), text, before=q_start)
