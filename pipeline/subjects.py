@@ -47,7 +47,7 @@ from .rules import alternation
 # (known_scope and load_rules, is_source and is_company are used from here by the CLI, the
 # process and the tests)
 from .subject_cues import (_compiled, _groups, _last_break, _listed_example, _quotes_speech,  # noqa: F401
-                           in_subject_position, is_company, is_source, known_scope, load_rules)
+                           in_subject_position, is_company, is_source, known_scope, load_rules, may_name_a_programme)
 
 
 class Subject(NamedTuple):
@@ -343,7 +343,7 @@ class SubjectResolver:
                 usable.append(m)
         # 交通部推出的1000元旅游券: the issuer stands for its programme, wherever it stands
         issuers = [m for m in mentions if m[4] == "ORG" and m[3] and _compiled().issued.match(text, m[1] - base)] \
-            if "券" in text else []  # (every programme head ends in 券: rules/subjects.yaml, topic_heads)
+            if may_name_a_programme(text) else []
         if issuers:
             usable = sorted({*usable, *issuers})
         groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
@@ -545,7 +545,8 @@ class SubjectResolver:
         after it is that programme's figure — or its issuer's, named before the amount
         (交通部推出的1000元旅游券); 9成民众: a share of the people named after it."""
         c = _compiled()
-        match = c.measured.match(sentence.text, quantity.end - sentence.start)
+        match = c.measured.match(sentence.text, quantity.end - sentence.start) \
+            if may_name_a_programme(sentence.text) else None
         if match is not None:
             for m in self.mentions.get(quantity.sentence, ()):
                 gap = sentence.text[m[1] - sentence.start : quantity.start - sentence.start]
