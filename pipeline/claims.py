@@ -91,7 +91,8 @@ class _Words:
 
     def __init__(self, words: list[str]):
         self._words = tuple(w for w in words if w)  # str.startswith/endswith take a tuple
-        self._any = regex.compile(alternation(self._words) if self._words else "(?!)")
+        # (literal words: the standard library's engine searches a short text for them twice as fast as regex)
+        self._any = re.compile(alternation(self._words) if self._words else "(?!)")
 
     def within(self, text: str) -> bool:
         return self._any.search(text) is not None
@@ -117,8 +118,8 @@ class _Compiled:
     any_time: regex.Pattern
     time_marks: frozenset[str]  # a text without any of these has no time expression
     time_mark: re.Pattern  # any one of them (see _mark_class)
-    trailing: regex.Pattern
-    leading: regex.Pattern
+    trailing: re.Pattern  # (literal words: see _Words)
+    leading: re.Pattern
     framing: regex.Pattern
     period: regex.Pattern
     period_mark: re.Pattern  # a text without one holds no period (see _mark_class)
@@ -157,8 +158,8 @@ def _compiled() -> _Compiled:
         any_time=regex.compile("|".join(f"(?:{p.pattern})" for p, _ in times)),
         time_marks=marks,
         time_mark=_mark_class(marks),
-        trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
-        leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
+        trailing=re.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
+        leading=re.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         framing=compile_rule(rules.framing_lead),
         period=period,
         period_mark=_mark_class(_marks([period.pattern])),
