@@ -58,21 +58,23 @@ class SubjectRules(RuleEntry):
 
 @dataclass(frozen=True)
 class _Compiled:
+    # (the patterns of literal words only are the standard library's: its engine searches a
+    # text for them two to three times as fast as regex)
     rules: SubjectRules
-    openers: regex.Pattern
+    openers: re.Pattern
     listed_example: regex.Pattern
     not_subject_after: tuple[str, ...]
     scope_words: dict[str, str]  # surface → level
-    scope_re: re.Pattern  # (a page-wide scan for literal words: the standard library's engine is twice as fast at it)
-    self_naming: regex.Pattern
-    self_naming_end: regex.Pattern  # a self-naming word ending a name
-    comparison_end: regex.Pattern  # a comparison word ending the text before a mention
+    scope_re: re.Pattern
+    self_naming: re.Pattern
+    self_naming_end: re.Pattern  # a self-naming word ending a name
+    comparison_end: re.Pattern  # a comparison word ending the text before a mention
     compared_gap: regex.Pattern
-    respectively: regex.Pattern
+    respectively: re.Pattern
     joiners: regex.Pattern  # only list joiners between two items
     company_words: frozenset[str]
-    speech: regex.Pattern
-    list_or_comparison_words: regex.Pattern  # a sentence without any needs no list or comparison rule
+    speech: re.Pattern
+    list_or_comparison_words: re.Pattern  # a sentence without any needs no list or comparison rule
     source_heads: tuple[str, ...]
     group: regex.Pattern  # a population group at a clause's start (its openers allowed)
     group_part: regex.Pattern
@@ -81,7 +83,7 @@ class _Compiled:
     launched: regex.Pattern  # a programme launched at a clause's end
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: regex.Pattern  # the people a share counts, right after it (9成民众)
-    pronoun: re.Pattern  # a pronoun as a word of its own (page-wide, literal words: as scope_re)
+    pronoun: re.Pattern  # a pronoun as a word of its own
     issued: regex.Pattern  # right after a body: what makes it the issuer of a programme
     programme_mark: re.Pattern  # a character every programme head holds (券): see may_name_a_programme
 
@@ -93,20 +95,20 @@ def _compiled() -> _Compiled:
     shared = set.intersection(*(set(head) for head in rules.topic_heads)) if rules.topic_heads else set()
     return _Compiled(
         rules=rules,
-        openers=regex.compile(f"^(?:{alternation(rules.subject_openers)})+"),
+        openers=re.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         listed_example=regex.compile(rules.listed_example),
         not_subject_after=tuple(rules.not_subject_after),
         scope_words=scope,
         scope_re=re.compile(alternation(scope)),
-        self_naming=regex.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
-        self_naming_end=regex.compile(f"(?:{alternation(rules.self_naming)})$"),
-        comparison_end=regex.compile(f"(?:{alternation(rules.comparison_words)})$"),
+        self_naming=re.compile(f"(?:{alternation(rules.self_naming)})"),  # matched at a mention's end
+        self_naming_end=re.compile(f"(?:{alternation(rules.self_naming)})$"),
+        comparison_end=re.compile(f"(?:{alternation(rules.comparison_words)})$"),
         compared_gap=regex.compile(rules.compared_gap),
-        respectively=regex.compile(alternation(rules.respectively)),
+        respectively=re.compile(alternation(rules.respectively)),
         joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
         company_words=frozenset(rules.company_words),
-        speech=regex.compile(alternation(rules.speech_verbs)),
-        list_or_comparison_words=regex.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
+        speech=re.compile(alternation(rules.speech_verbs)),
+        list_or_comparison_words=re.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
         source_heads=tuple(rules.source_heads),
         group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
         group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
