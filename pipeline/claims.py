@@ -30,7 +30,7 @@ except ImportError:
     _sre = _sre_parse = None
 
 from .model import Claim, Document, Quantity, Sentence, records
-from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields
+from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields, rule_pattern
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
 from .segment import runs, words
@@ -127,6 +127,7 @@ class _Compiled:
     specification: regex.Pattern
     ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
     ratio_second: regex.Pattern
+    ratio_mark: re.Pattern  # a text before an amount without one fits neither ratio (see _mark_class)
     base_before: _Words
     expected_multi: _Words
     target_multi: _Words
@@ -167,6 +168,8 @@ def _compiled() -> _Compiled:
         specification=compile_rule(rules.not_claims.specification_before),
         ratio_first=(compile_rule(nc.ratio_first_before), compile_rule(nc.ratio_first_after)),
         ratio_second=compile_rule(nc.ratio_second_before),
+        # (the first ratio's text before is the end of the second's: a mark of either is in the second's)
+        ratio_mark=_mark_class(_marks([rule_pattern(nc.ratio_first_before), rule_pattern(nc.ratio_second_before)])),
         base_before=_Words(rules.time_base_words),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
         target_multi=_Words([w for w in rules.target_words if len(w) > 1]),
@@ -213,6 +216,9 @@ def _mark_class(marks: frozenset[str]) -> re.Pattern:
     return re.compile("[" + "".join(re.escape(m) for m in sorted(marks)) + "]" if marks else "")
 
 
+_PROPERTY_CLASS = re.compile(r"(?<!\\)\\[pP](?:\{[^}]*\}|[A-Za-z])")  # \p{Han}, \PL (not after a backslash)
+
+
 def _characters_every_match_holds(pattern: str) -> set[str]:
     """The literal characters of a pattern outside optional parts, and those that all the
     branches of an alternative hold, read from the standard library's parse of the
@@ -222,8 +228,9 @@ def _characters_every_match_holds(pattern: str) -> set[str]:
     if _sre_parse is None:  # another Python: nothing known, every text is searched
         return set()
     try:
-        parsed = _sre_parse.parse(pattern)
-    except _sre.error:  # regex-only syntax (\p{Han}): nothing known
+        # (a property class, \p{Han}, is regex-only syntax; read as any character, it holds nothing)
+        parsed = _sre_parse.parse(_PROPERTY_CLASS.sub(".", pattern))
+    except _sre.error:  # other regex-only syntax: nothing known
         return set()
     if parsed.state.flags & _sre.SRE_FLAG_IGNORECASE:
         return set()
@@ -376,8 +383,8 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
     if c.generic_before.ends(before):
         return False
     wide_before = sentence[max(0, q_start - 16) : q_start]
-    if c.ratio_second.search(wide_before) or (
-            c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end)):
+    if c.ratio_mark.search(wide_before) and (c.ratio_second.search(wide_before) or (
+            c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end))):
         return False
     measured = quantity.dimension == "time" and any(
         w in sentence[clauses.start(q_start) if clauses else 0 : q_start] for w in c.rules.not_claims.measured_duration_before)
