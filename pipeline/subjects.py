@@ -96,17 +96,20 @@ class SubjectResolver:
         """The place a page names as its author (大庆市统计局, 贵州省人民政府) or in its title."""
         c = _compiled()
         kb = knowledge_base()
-        found = [f for f in self._raw_mentions() if f[3] and f[3].startswith("adm:")]
+        mentions = self._raw_mentions()
+        starts = [m[0] for m in mentions]  # (in order: the mentions of a span are found by bisection)
         paragraphs = self.doc.paragraphs
         # (the author names itself at the head or the foot of a page, or in a heading)
         edges = [(p.start, p.end) for p in (paragraphs[:1] + paragraphs[-1:] + [p for p in paragraphs if p.heading])]
-        for start, end, _, entity_id, _ in found:
-            if c.self_naming.match(self.doc.text, end) and any(a <= start < b for a, b in edges):
+        at_edges = [mentions[i] for i in sorted({i for a, b in edges
+                                                 for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))})]
+        for start, end, _, entity_id, _ in at_edges:
+            if entity_id and entity_id.startswith("adm:") and c.self_naming.match(self.doc.text, end):
                 return entity_id
         # (the entity stage may link the whole author, 合肥市人民政府, as one organisation: its
         # name is a division's name followed by a self-naming word)
-        for start, _, text, entity_id, kind in self._raw_mentions():
-            if kind == "ORG" and any(a <= start < b for a, b in edges):
+        for start, _, text, entity_id, kind in at_edges:
+            if kind == "ORG":
                 for match in c.self_naming_end.finditer(text):
                     places = [i for i in kb.surfaces.get(text[: match.start()], ()) if i.startswith("adm:")]
                     if len(places) == 1:
@@ -122,8 +125,8 @@ class SubjectResolver:
                         return f.ids[0]
         titles = [s for s in self.doc.sentences if s.heading]
         if titles and titles[0].start == 0:
-            for start, end, _, entity_id, _ in found:
-                if titles[0].start <= start < titles[0].end and kb.get(entity_id) is not None:
+            for start, end, _, entity_id, _ in mentions[: bisect.bisect_left(starts, titles[0].end)]:
+                if entity_id and entity_id.startswith("adm:") and kb.get(entity_id) is not None:
                     return entity_id
         return None
 
@@ -292,7 +295,10 @@ class SubjectResolver:
         if not paragraphs:
             return None
         lead = [p for p in paragraphs[:2] if p.heading] + [next((p for p in paragraphs if not p.heading), paragraphs[0])]
+        lead_end = max(p.end for p in lead)
         for start, _, text, entity_id, kind in self._all_mentions:
+            if start >= lead_end:
+                break  # (the mentions are in order: none after this one is in the lead)
             if kind == "ORG" and any(p.start <= start < p.end for p in lead) and is_company(text, entity_id):
                 # (the company the lead is about opens a clause, after at most a short time
                 # word: 昨晚天齐锂业发布了… — not 鄂尔多斯市吸引伊利…, where it is an object)
