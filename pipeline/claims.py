@@ -34,7 +34,7 @@ from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fiel
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
 from .segment import runs, words
-from .subjects import SubjectResolver, in_subject_position
+from .subjects import SubjectResolver
 
 
 class TimePattern(RuleEntry):
@@ -583,12 +583,12 @@ class _Context:
 
 def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
-    # The caches by sentence serve one document, whose amounts ask the same sentence for
-    # its times and subject positions: emptied here, so that a sentence repeated
-    # from an earlier page costs what any sentence costs (and a benchmark corpus that
-    # reuses sentences measures the real cost).
-    for by_sentence in (in_subject_position, _first_marker_end):
-        by_sentence.cache_clear()
+    # The cache by sentence serves one document, whose amounts ask the same sentence for
+    # its modality markers: emptied here, so that a sentence repeated from an earlier page
+    # costs what any sentence costs (and a benchmark corpus that reuses sentences measures
+    # the real cost). (A mention's subject position is asked once per sentence: the
+    # resolver keeps each sentence's candidates.)
+    _first_marker_end.cache_clear()
     ctx = _Context(doc)
     subjects = SubjectResolver(doc, strip_times=_without_times)
     if doc.scope is None:

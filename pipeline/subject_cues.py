@@ -73,6 +73,7 @@ class _Compiled:
     respectively: re.Pattern
     joiners: regex.Pattern  # only list joiners between two items
     company_words: frozenset[str]
+    company_word: re.Pattern  # any one of them
     speech: re.Pattern
     list_or_comparison_words: re.Pattern  # a sentence without any needs no list or comparison rule
     source_heads: tuple[str, ...]
@@ -107,6 +108,7 @@ def _compiled() -> _Compiled:
         respectively=re.compile(alternation(rules.respectively)),
         joiners=regex.compile(f"^[{rules.list_joiners}\\s]*$"),
         company_words=frozenset(rules.company_words),
+        company_word=re.compile(alternation(rules.company_words) if rules.company_words else "(?!)"),
         speech=re.compile(alternation(rules.speech_verbs)),
         list_or_comparison_words=re.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
         source_heads=tuple(rules.source_heads),
@@ -169,7 +171,6 @@ def _quotes_speech(text: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=4096)  # asked for the same mention by the paragraph and by each amount
 def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]) -> bool:
     """A mention opens its clause (after a time phrase or a connector): 2024年，内蒙古…;
     one after a verb (加快中金、世纪互联…建设, 占全国…) or a preposition (在黄河…) is an

@@ -36,6 +36,7 @@ A subject is (text as written, entity id or None, rule).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -328,7 +329,7 @@ class SubjectResolver:
         chains = knowledge_base().ancestor_chains
         listed = [m for m in mentions if _listed_example(text, m[1] - base)]
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
-        quoting = any(mark in text for mark in "“「『") and _quotes_speech(text)
+        quoting = _OPENING_QUOTE.search(text) is not None and _quotes_speech(text)
         usable: list = []
         for m in mentions:
             if m in listed or (quoting and m[4] == "PERSON"):
@@ -352,7 +353,7 @@ class SubjectResolver:
             if may_name_a_programme(text) else []
         if issuers:
             usable = sorted({*usable, *issuers})
-        groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
+        groups = _groups(text) if _GROUP_MARK.search(text) else []
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
             groups = [g for g in groups if not (g[3] == "PROGRAMME"
@@ -565,7 +566,7 @@ class SubjectResolver:
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
         """公司的营收…: a bare 公司 opening the clause is the company the page is about."""
         text = sentence.text
-        if self.company is None or not any(word in text for word in _compiled().company_words):
+        if self.company is None or not _compiled().company_word.search(text):
             return None
         q_start = quantity.start - sentence.start
         start = _last_break(text, q_start)
@@ -578,4 +579,8 @@ class SubjectResolver:
 
 
 _GROUP_RULES = {"GROUP": "group", "PROGRAMME": "programme"}  # a phrase candidate's kind → its rule
+# (the characters a sentence is checked for before its slower searches, as character classes:
+# one search is faster than a test per character)
+_OPENING_QUOTE = re.compile("[“「『]")
+_GROUP_MARK = re.compile("[者群人户戶庭券]")  # a sentence without any holds no group or programme
 _LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日
