@@ -266,7 +266,7 @@ def load_rules() -> None:
     _compiled()
 
 
-_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?、]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")  # (a character class: the standard library's engine is faster)
 _LAST_BREAK_BUT_ENUMERATION = regex.compile(r"(?r)[，,；;：:。！？!?]")
 
 
@@ -615,8 +615,8 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
     clauses = ctx.clauses(quantity.sentence)
     if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
         return None, previous  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
-    before = text[:q_start]
-    clause_before = before[clauses.start(q_start) :]
+    clause_start = clauses.start(q_start)
+    clause_before = text[clause_start:q_start]
     # A sentence that is all quotation names its speaker and scene in the next one.
     following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
     subject = subjects.subject(quantity, following)
@@ -626,7 +626,7 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
         kind, sign, indicator = previous[2], previous[3], previous[4]
     else:
         kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
-                                   _governing_item(text, clauses.start(q_start)))
+                                   _governing_item(text, clause_start))
         indicator = _indicator(clause_before, subject.text, text[q_end:])
     modality = _modality(text, q_start, ctx.last_amount_start[quantity.sentence])
     if modality == "expected":
@@ -664,23 +664,23 @@ def _governing_item(text: str, segment_start: int) -> str:
 def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
     doc = ctx.doc
     sentence = doc.sentences[index]
-    before = sentence.text[:q_start]
     expressions = ctx.times.get(index, ())
-    streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
-    if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
-        return streak.value
-    # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
-    # 提高到2025年的… dates both to 2020)
-    clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
-    clause_start = clause_start.end() if clause_start else 0
-    time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
-            or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
-    if time and not any(clause_start <= e.start < q_start for e in expressions):
-        time = _from_side_of_pair(expressions, sentence.text[clause_start:q_start], clause_start) or time
-    if time:
-        return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
-    if any(e.kind == "present" and e.start < q_start for e in expressions):
-        return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
+    if expressions:  # (a sentence without time expressions of its own, most, is dated by its context)
+        streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
+        if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
+            return streak.value
+        # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
+        # 提高到2025年的… dates both to 2020)
+        clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
+        clause_start = clause_start.end() if clause_start else 0
+        time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
+                or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
+        if time and not any(clause_start <= e.start < q_start for e in expressions):
+            time = _from_side_of_pair(expressions, sentence.text[clause_start:q_start], clause_start) or time
+        if time:
+            return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
+        if any(e.kind == "present" and e.start < q_start for e in expressions):
+            return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
     carried_time = ctx.paragraph_time(index)
     if carried_time:
