@@ -488,16 +488,17 @@ def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
 class _Context:
     """Per-document indexes, built once, and per-sentence answers computed when a claim asks."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, mentions: list[tuple]):
+        """``mentions``: (start, end, …) of every entity mention, in order (the subject
+        resolver's, so that they are sorted once)."""
         self.doc = doc
         self.times = _sentence_times(doc)
         self.headings = {}  # section → its heading sentence
         for i, sentence in enumerate(doc.sentences):
             if sentence.heading and sentence.section is not None:
                 self.headings.setdefault(sentence.section, i)
-        spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
-        self._span_starts = [a for a, _ in spans]
-        self._span_ends = [b for _, b in spans]
+        self._span_starts = [m[0] for m in mentions]
+        self._span_ends = [m[1] for m in mentions]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
         self._dated: dict[int, int | None] = {}
@@ -589,8 +590,8 @@ def annotate_claims(doc: Document) -> None:
     # the real cost). (A mention's subject position is asked once per sentence: the
     # resolver keeps each sentence's candidates.)
     _first_marker_end.cache_clear()
-    ctx = _Context(doc)
     subjects = SubjectResolver(doc, strip_times=_without_times)
+    ctx = _Context(doc, subjects.ordered_mentions())
     if doc.scope is None:
         doc.scope = subjects.scope  # (the place the page names itself by)
     claims: list[dict] = []  # Claim fields, validated together at the end

@@ -134,6 +134,10 @@ class SubjectResolver:
     def _raw_mentions(self) -> list[Mention]:
         return self._all_mentions
 
+    def ordered_mentions(self) -> list[Mention]:
+        """Every entity mention of the page as the entity stage found it, in order."""
+        return self._all_mentions
+
     def _scope_at(self, level: str) -> str | None:
         """The division of ``level`` that the page's scope is or lies in."""
         if level == "country":
