@@ -189,6 +189,8 @@ def in_subject_position(text: str, start: int, strip_times: Callable[[str], str]
         return clause_break is not None and clause_break.group() in "，,"
     if text[clause_start:start].endswith(c.not_subject_after):
         return False
+    if clause_start == start:  # (four mentions in ten open their clause: an empty prefix, nothing to strip)
+        return c.rules.subject_max_prefix >= 0
     prefix = strip_times(text[clause_start:start])
     prefix = c.openers.sub("", prefix.strip())
     return len(prefix) <= c.rules.subject_max_prefix
