@@ -104,9 +104,9 @@ def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, lo
     if _MULTIPLIER_ONLY.issuperset(numeral):
         return None  # 千万, 万: bare multipliers follow the stricter rule of _amounts
     arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
-    return _Amount(start, end, value, low, high, chinese=not arabic, arabic=arabic,
-                   has_multiplier=not _LARGE_MULTIPLIERS.isdisjoint(numeral),
-                   is_percent=("/" in numeral or "分之" in numeral) and "又" not in numeral)
+    return _Amount(start, end, value, low, high, not arabic, arabic,  # (positional: built per numeral)
+                   not _LARGE_MULTIPLIERS.isdisjoint(numeral), None,
+                   ("/" in numeral or "分之" in numeral) and "又" not in numeral)
 
 
 def _signed(amount: _Amount, text: str, t: Tables) -> _Amount:
@@ -165,7 +165,8 @@ def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tu
         q = t.before.get(word)
         if q and len(word) == length and not (unit and unit.dimension in q.not_for_dimensions):
             return q.qualifier, start - length
-    bridged = t.bridge_re.search(text[max(0, start - 16) : start])
+    window = text[max(0, start - 16) : start]
+    bridged = None if t.bridge_initials.isdisjoint(window) else t.bridge_re.search(window)  # (most hold no verb)
     if bridged:
         q = t.before[bridged.group(1)]
         if not (unit and unit.dimension in q.not_for_dimensions):
@@ -174,6 +175,8 @@ def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tu
 
 
 def _qualifier_after(text: str, end: int, t: Tables, unit: Unit | None) -> str | None:
+    if text[end : end + 1] not in t.after_initials:
+        return None  # (most amounts: no word to look up)
     for length in (3, 2, 1):
         q = t.after.get(text[end : end + length])
         following = text[end + length : end + length + 1]

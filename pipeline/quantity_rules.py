@@ -206,6 +206,7 @@ class Tables:
     lone_re: regex.Pattern
     latin: dict[str, Fraction]
     bridge_re: regex.Pattern
+    bridge_initials: frozenset[str]    # a bridge verb starts with one of these: a quick test before bridge_re
     ranks: RankRules
     context: Context
     implied: tuple[ImpliedUnit, ...]
@@ -215,6 +216,7 @@ class Tables:
     place_chars_after: str
     before_lengths: tuple[int, ...]    # the lengths of the qualifier words before, longest first
     before_last_chars: frozenset[str]
+    after_initials: frozenset[str]     # a qualifier word after starts with one of these
     title_openers: re.Pattern
     bracket_openers: str
     range_or_product_signs: tuple[str, ...]
@@ -290,6 +292,7 @@ def tables() -> Tables:
         latin=latin,
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
+        bridge_initials=frozenset(v[0] for v in context.bridge_verbs),
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
         context=context,
         implied=tuple(load_entries("quantity_context.yaml", "implied_units", ImpliedUnit)),
@@ -301,6 +304,7 @@ def tables() -> Tables:
         place_chars_after=guards["place_name"].chars_after,
         before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
         before_last_chars=frozenset(w[-1] for w in before),
+        after_initials=frozenset(w[0] for w in after),
         title_openers=re.compile("|".join(re.escape(o) for o, _ in context.title_marks) or "(?!)"),
         bracket_openers="".join(o for o, _ in context.unit_alternative_brackets),
         range_or_product_signs=context.range_connectors + context.product_signs,
