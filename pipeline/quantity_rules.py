@@ -187,7 +187,7 @@ class Context(RuleEntry):
 @dataclass(frozen=True)
 class Tables:
     units: dict[str, Unit]
-    unit_re: regex.Pattern
+    unit_re: re.Pattern               # (`re`, not `regex`: literal alternations, matched 2-3x faster)
     lone_unit_re: regex.Pattern
     prefix_re: regex.Pattern          # a currency written before the amount, at the end of a text
     prefix_last_chars: frozenset[str]
@@ -199,7 +199,7 @@ class Tables:
     frame_suffixes: tuple[str, ...]  # a quick test before trying each frame
     words: tuple[WordAmount, ...]
     word_by_surface: dict[str, WordAmount]
-    word_re: regex.Pattern
+    word_re: re.Pattern
     before: dict[str, QualifierWord]
     after: dict[str, QualifierWord]
     lone: dict[str, LoneMultiplier]
@@ -225,7 +225,7 @@ class Tables:
     minus_chars: str
     minus_words: tuple[str, ...]
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
-    trigger_re: regex.Pattern
+    trigger_re: re.Pattern
 
 
 def _units() -> list[Unit]:
@@ -269,7 +269,9 @@ def tables() -> Tables:
     prefixes = [u for u in before_units]
     return Tables(
         units=after_units | before_units,
-        unit_re=regex.compile(unit_alt),
+        # The hot patterns that are literal words (and a look-ahead at ASCII letters) are
+        # compiled with `re`, which reads them as `regex` does and matches them 2-3x faster.
+        unit_re=re.compile(unit_alt),
         lone_unit_re=regex.compile(alternation(u.surface for u in units if u.lone_multiplier)),
         prefix_re=regex.compile(f"(?:{alternation(prefixes)})\\s?$"),
         prefix_last_chars=frozenset(p[-1] for p in prefixes) | {" "},
@@ -282,7 +284,7 @@ def tables() -> Tables:
         frame_suffixes=tuple(f.suffix for f in frames),
         words=words,
         word_by_surface={w.surface: w for w in words},
-        word_re=regex.compile(alternation(w.surface for w in words)),
+        word_re=re.compile(alternation(w.surface for w in words)),
         before=before,
         after=after,
         lone=lone,
@@ -315,7 +317,7 @@ def tables() -> Tables:
         minus_words=MINUS_WORDS,
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
-        trigger_re=regex.compile("[" + regex.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
+        trigger_re=re.compile("[" + re.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
                                  | {w.surface[0] for w in words}))) + "]"),
     )
 
