@@ -72,6 +72,9 @@ class ClosingRules(RuleEntry):
 @dataclass(frozen=True)
 class CleanRules:
     boilerplate: tuple[tuple[BoilerplateRule, regex.Pattern], ...]
+    # for each boilerplate rule, the longest text it can apply to (a paragraph rule's
+    # max_chars, else no limit): most paragraphs are longer than most rules' limits
+    boilerplate_reach: tuple[int, ...]
     headings: HeadingRules
     markdown_re: regex.Pattern
     bracket_re: regex.Pattern
@@ -91,6 +94,8 @@ def clean_rules() -> CleanRules:
     closing = load_section("clean.yaml", "closing", ClosingRules)
     return CleanRules(
         boilerplate=tuple((r, regex.compile(r.pattern)) for r in rules),
+        boilerplate_reach=tuple(r.max_chars if r.scope == "paragraph" and r.max_chars is not None else sys.maxsize
+                                for r in rules),
         headings=headings,
         markdown_re=regex.compile(headings.markdown),
         bracket_re=regex.compile(headings.bracket_label),
@@ -210,9 +215,12 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not title:
             _drop(result, para, "ornament", "empty heading")
         return
-    for rule, pattern in rules.boilerplate:
+    length = len(para.text)
+    for (rule, pattern), reach in zip(rules.boilerplate, rules.boilerplate_reach):
+        if length > reach:
+            continue  # (a paragraph rule's max_chars)
         if rule.scope == "paragraph":
-            if (rule.max_chars is None or len(para.text) <= rule.max_chars) and pattern.match(para.text):
+            if pattern.match(para.text):
                 _drop(result, para, rule.reason, rule.name)
                 return
             continue
@@ -236,6 +244,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not para.text:
             para.kind, para.dropped_reason = "dropped", rule.reason
             return
+        length = len(para.text)
     if rules.bracket_re.match(para.text):
         para.kind = "heading"
         para.level = 7
