@@ -75,7 +75,7 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         amount = _from_numeral(*fields)
         if amount is not None:
             found.append(amount)
-    for m in t.lone_re.finditer(text):
+    for m in t.lone_re.finditer(text) if t.lone_chars_re.search(text) else ():  # (a quick test first)
         bound = t.context.bound_prefix.qualifier if m.group(1) else None
         end = m.end()
         # A bare multiplier is an amount only before 多/余, after 上, or before a unit

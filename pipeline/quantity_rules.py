@@ -204,6 +204,7 @@ class Tables:
     after: dict[str, QualifierWord]
     lone: dict[str, LoneMultiplier]
     lone_re: regex.Pattern
+    lone_chars_re: re.Pattern          # a class of the lone multipliers' characters: most texts hold none
     latin: dict[str, Fraction]
     bridge_re: regex.Pattern
     bridge_initials: frozenset[str]    # a bridge verb starts with one of these: a quick test before bridge_re
@@ -291,6 +292,7 @@ def tables() -> Tables:
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
                               f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
                               f"(?![0-9０-９零〇一二两三四五六七八九])"),
+        lone_chars_re=re.compile("[" + re.escape("".join(sorted({c for m in lone for c in m}))) + "]"),
         latin=latin,
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
