@@ -224,7 +224,7 @@ def _find(text: str) -> list[QuantityMatch]:
     for amount in amounts:  # the longest amount at each start (amounts are sorted so)
         by_start.setdefault(amount.start, amount)
     titles = _title_spans(text, t) if t.title_openers.search(text) else []
-    for word in t.word_re.finditer(text):
+    for word in t.word_re.finditer(text) if t.word_finals_re.search(text) else ():  # (a quick test first)
         entry = t.word_by_surface[word.group()]
         if entry.guard == "ranking_context" and (
                 not _rank_cue(text, word.start(), t) or _HAN.match(text, word.end())):

@@ -200,6 +200,7 @@ class Tables:
     words: tuple[WordAmount, ...]
     word_by_surface: dict[str, WordAmount]
     word_re: re.Pattern
+    word_finals_re: re.Pattern         # a class of the word amounts' last characters: most texts hold none
     before: dict[str, QualifierWord]
     after: dict[str, QualifierWord]
     lone: dict[str, LoneMultiplier]
@@ -240,6 +241,11 @@ def _units() -> list[Unit]:
         unit.exact_factor  # validates the fraction
         seen.add(unit.surface)
     return units
+
+
+def _any_of(chars) -> re.Pattern:
+    """A class of the characters (one that never matches when there are none)."""
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]" if chars else "(?!)")
 
 
 @functools.cache
@@ -286,13 +292,14 @@ def tables() -> Tables:
         words=words,
         word_by_surface={w.surface: w for w in words},
         word_re=re.compile(alternation(w.surface for w in words)),
+        word_finals_re=_any_of({w.surface[-1] for w in words}),
         before=before,
         after=after,
         lone=lone,
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
                               f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
                               f"(?![0-9０-９零〇一二两三四五六七八九])"),
-        lone_chars_re=re.compile("[" + re.escape("".join(sorted({c for m in lone for c in m}))) + "]"),
+        lone_chars_re=_any_of({c for m in lone for c in m}),
         latin=latin,
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
