@@ -213,14 +213,15 @@ def _matches(c: _Compiled, text: str):
 
 def _windows(anchors, text: str, reach: int):
     window = None
+    n = len(text)
     for m in anchors.finditer(text):
-        a, b = max(0, m.start() - reach), min(len(text), m.end() + reach)
+        a = m.start() - reach  # (clipped at 0 only when a window opens: the window's end is >= 0)
         if window is not None and a <= window[1]:
-            window[1] = b
+            window[1] = min(n, m.end() + reach)
             continue
         if window is not None:
             yield window
-        window = [a, b]
+        window = [max(0, a), min(n, m.end() + reach)]
     if window is not None:
         yield window
 
