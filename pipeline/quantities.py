@@ -533,7 +533,9 @@ def _implied(amount: _Amount, text: str, pos: int, t: Tables, inner: bool, multi
     """A number with 万/亿 and no unit: the unit a cue word of its clause implies
     (净利润3.58亿 → currency, 人口达6亿 → 人), else a count of the noun right after it
     (106万城乡居民 → 个)."""
-    if not (amount.has_multiplier or multiplier > 1) or amount.value is None and amount.low is None:
+    # (`multiplier is not ONE` first: comparing a Fraction runs Python code, and most have none)
+    if not (amount.has_multiplier or multiplier is not ONE and multiplier > 1) \
+            or amount.value is None and amount.low is None:
         return None
     qualifier = _qualifier_before(text, amount.start, t, None)[0] or (">" if inner else None) or amount.bound
     following = text[pos + (text[pos : pos + 1] == "的") :]
