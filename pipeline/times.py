@@ -495,9 +495,11 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
                 if date:
                     return date, rule.origin
     lines = [line for line in visible.splitlines() if line.strip()]
-    window = c.rules.date_line_window
-    for i, line in enumerate(lines):
-        top, bottom = i <= window and i < len(lines) - 1, i >= len(lines) - window
+    window, n = c.rules.date_line_window, len(lines)
+    # (only the lines near the top or the bottom can be one: the others are not visited)
+    for i in sorted({*range(min(window + 1, n)), *range(max(0, n - window), n)}):
+        line = lines[i]
+        top, bottom = i <= window and i < n - 1, i >= n - window
         if top or bottom:
             match = c.date_line.match(line)
             if match and _date(match):
