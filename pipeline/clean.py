@@ -351,20 +351,21 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     # no evidence of a cut.
     title_like = (left.kind == "title" and not _PUNCTUATION.search(text)
                   and text[0] not in rules.joins.continuation_initial)
-    evidence = (
-        number_cut
-        or (text[-1] in rules.joins.dangling_final and not title_like)
-        or nxt[0] in rules.joins.continuation_initial
-        or word_crosses(text, nxt)
-    )
-    if evidence:
+    if (number_cut
+            or (text[-1] in rules.joins.dangling_final and not title_like)
+            or nxt[0] in rules.joins.continuation_initial):
         return True
     # Length alone is weak evidence: it joins running text (a clause mark in it) to a
     # paragraph that does not start like an article (a date: 3月5日，…).
     long_enough = len(text) >= rules.joins.min_cut_chars
-    return (long_enough and not interposed and right.kind == "body"
+    if (long_enough and not interposed and right.kind == "body"
             and any(c in rules.joins.clause_marks for c in text)
-            and not _date_start(rules.joins.date_start).match(nxt))
+            and not _date_start(rules.joins.date_start).match(nxt)):
+        return True
+    # The last evidence, a word of the dictionary across the cut, is asked for last: the
+    # segmenter costs most, and the tests above decide most cuts (either way, one of them
+    # is enough).
+    return word_crosses(text, nxt)
 
 
 @functools.cache
