@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,11 +30,11 @@ except ImportError:
     _sre = _sre_parse = None
 
 from .model import Claim, Document, Quantity, Sentence, records
-from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields
+from .rules import RuleEntry, alternation, compile_rule, load_entries, load_fields, rule_pattern
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
 from .segment import runs, words
-from .subjects import SubjectResolver, in_subject_position
+from .subjects import SubjectResolver
 
 
 class TimePattern(RuleEntry):
@@ -90,7 +91,8 @@ class _Words:
 
     def __init__(self, words: list[str]):
         self._words = tuple(w for w in words if w)  # str.startswith/endswith take a tuple
-        self._any = regex.compile(alternation(self._words) if self._words else "(?!)")
+        # (literal words: the standard library's engine searches a short text for them twice as fast as regex)
+        self._any = re.compile(alternation(self._words) if self._words else "(?!)")
 
     def within(self, text: str) -> bool:
         return self._any.search(text) is not None
@@ -98,6 +100,8 @@ class _Words:
     def first_end(self, text: str) -> float:
         """Where the occurrence of one of the words that ends first ends (infinity for
         none): ``within(text[:n])`` is ``first_end(text) <= n`` for every n at once."""
+        if self._any.search(text) is None:  # (most texts hold none: one search, not a find per word)
+            return math.inf
         return min((i + len(w) for w in self._words if (i := text.find(w)) >= 0), default=math.inf)
 
     def starts(self, text: str, position: int = 0) -> bool:
@@ -113,14 +117,17 @@ class _Compiled:
     times: tuple[tuple[regex.Pattern, TimePattern], ...]
     any_time: regex.Pattern
     time_marks: frozenset[str]  # a text without any of these has no time expression
-    trailing: regex.Pattern
-    leading: regex.Pattern
+    time_mark: re.Pattern  # any one of them (see _mark_class)
+    trailing: re.Pattern  # (literal words: see _Words)
+    leading: re.Pattern
     framing: regex.Pattern
     period: regex.Pattern
+    period_mark: re.Pattern  # a text without one holds no period (see _mark_class)
     summary: regex.Pattern
     specification: regex.Pattern
     ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
     ratio_second: regex.Pattern
+    ratio_mark: re.Pattern  # a text before an amount without one fits neither ratio (see _mark_class)
     base_before: _Words
     expected_multi: _Words
     target_multi: _Words
@@ -144,19 +151,25 @@ def _compiled() -> _Compiled:
     rules = load_fields("claims.yaml", ClaimRules)
     nc = rules.not_claims
     times = tuple((compile_rule(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
+    marks = _marks([p.pattern for p, _ in times])
+    period = compile_rule(rules.framing_period)
     return _Compiled(
         rules=rules,
         times=times,
         any_time=regex.compile("|".join(f"(?:{p.pattern})" for p, _ in times)),
-        time_marks=_marks([p.pattern for p, _ in times]),
-        trailing=regex.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
-        leading=regex.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
+        time_marks=marks,
+        time_mark=_mark_class(marks),
+        trailing=re.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
+        leading=re.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         framing=compile_rule(rules.framing_lead),
-        period=compile_rule(rules.framing_period),
+        period=period,
+        period_mark=_mark_class(_marks([period.pattern])),
         summary=compile_rule(rules.framing_summary),
         specification=compile_rule(rules.not_claims.specification_before),
         ratio_first=(compile_rule(nc.ratio_first_before), compile_rule(nc.ratio_first_after)),
         ratio_second=compile_rule(nc.ratio_second_before),
+        # (the first ratio's text before is the end of the second's: a mark of either is in the second's)
+        ratio_mark=_mark_class(_marks([rule_pattern(nc.ratio_first_before), rule_pattern(nc.ratio_second_before)])),
         base_before=_Words(rules.time_base_words),
         expected_multi=_Words([w for w in rules.expected_words if len(w) > 1]),
         target_multi=_Words([w for w in rules.target_words if len(w) > 1]),
@@ -195,6 +208,17 @@ def _marks(patterns: list[str]) -> frozenset[str]:
     return frozenset(max(must, key=lambda ch: (shared[ch], ch)) for must in musts)
 
 
+def _mark_class(marks: frozenset[str]) -> re.Pattern:
+    """A search for any one of ``marks``, the check that refutes a slower pattern's search in
+    a text without them: a character class (the standard library's engine finds one in a
+    short text three times as fast as regex), or, for no marks, the empty pattern, found in
+    every text."""
+    return re.compile("[" + "".join(re.escape(m) for m in sorted(marks)) + "]" if marks else "")
+
+
+_PROPERTY_CLASS = re.compile(r"(?<!\\)\\[pP](?:\{[^}]*\}|[A-Za-z])")  # \p{Han}, \PL (not after a backslash)
+
+
 def _characters_every_match_holds(pattern: str) -> set[str]:
     """The literal characters of a pattern outside optional parts, and those that all the
     branches of an alternative hold, read from the standard library's parse of the
@@ -204,8 +228,9 @@ def _characters_every_match_holds(pattern: str) -> set[str]:
     if _sre_parse is None:  # another Python: nothing known, every text is searched
         return set()
     try:
-        parsed = _sre_parse.parse(pattern)
-    except _sre.error:  # regex-only syntax (\p{Han}): nothing known
+        # (a property class, \p{Han}, is regex-only syntax; read as any character, it holds nothing)
+        parsed = _sre_parse.parse(_PROPERTY_CLASS.sub(".", pattern))
+    except _sre.error:  # other regex-only syntax: nothing known
         return set()
     if parsed.state.flags & _sre.SRE_FLAG_IGNORECASE:
         return set()
@@ -233,15 +258,15 @@ def _without_times(text: str) -> str:
 def _may_hold_a_time(text: str) -> bool:
     """False for a text that cannot hold a time expression: one without any of its marks
     (about half of the sentences searched, at a fortieth of the cost of the search)."""
-    marks = _compiled().time_marks
-    return not marks or any(mark in text for mark in marks)
+    # (one search of a character class: a loop over the marks cost as much as the search it spares)
+    return _compiled().time_mark.search(text) is not None
 
 
 def load_rules() -> None:
     _compiled()
 
 
-_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?、]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")  # (a character class: the standard library's engine is faster)
 _LAST_BREAK_BUT_ENUMERATION = regex.compile(r"(?r)[，,；;：:。！？!?]")
 
 
@@ -358,8 +383,8 @@ def is_claim(sentence: str, q_start: int, q_end: int, quantity: Quantity, clause
     if c.generic_before.ends(before):
         return False
     wide_before = sentence[max(0, q_start - 16) : q_start]
-    if c.ratio_second.search(wide_before) or (
-            c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end)):
+    if c.ratio_mark.search(wide_before) and (c.ratio_second.search(wide_before) or (
+            c.ratio_first[0].search(before) and c.ratio_first[1].match(sentence, q_end))):
         return False
     measured = quantity.dimension == "time" and any(
         w in sentence[clauses.start(q_start) if clauses else 0 : q_start] for w in c.rules.not_claims.measured_duration_before)
@@ -402,19 +427,24 @@ def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantit
     return None
 
 
-def _modality(sentence: str, q_start: int) -> str:
-    if _first_marker_end(sentence, "expected") <= q_start:
+def _modality(sentence: str, q_start: int, reach: int | None = None) -> str:
+    """``reach``: where the sentence's last amount starts (None: the sentence's end); a
+    marker ending after it decides no amount's modality, so the text after it is not segmented."""
+    reach = len(sentence) if reach is None else reach
+    if _first_marker_end(sentence, "expected", reach) <= q_start:
         return "expected"
-    if _first_marker_end(sentence, "target") <= q_start:
+    if _first_marker_end(sentence, "target", reach) <= q_start:
         return "target"
     return "actual"
 
 
 @functools.lru_cache(maxsize=512)  # asked by every amount of the sentence: a marker before it?
-def _first_marker_end(sentence: str, kind: str) -> float:
+def _first_marker_end(sentence: str, kind: str, reach: int) -> float:
     """Where the first marker of ``kind`` (expected, target) in the sentence ends, infinity
     for none; a one-character marker (将, 要) counts only as a word of its own, not inside
-    another (将近, 重要, 主要)."""
+    another (将近, 重要, 主要). Past ``reach`` the answer is only some end after it: the
+    one-character markers there are not looked for (segmenting the runs that hold one costs
+    more than all else this function does)."""
     c = _compiled()
     first_end = (c.expected_multi if kind == "expected" else c.target_multi).first_end(sentence)
     single = c.single_markers[kind]
@@ -425,8 +455,11 @@ def _first_marker_end(sentence: str, kind: str) -> float:
     for start, run in runs(sentence):  # (only the runs that hold one of the characters are segmented)
         if start >= first_end:
             break
-        if not any(marker in run for marker in single):
+        at = min((i for marker in single if (i := run.find(marker)) >= 0), default=None)
+        if at is None:
             continue
+        if start + at >= reach:
+            break  # (a marker here, or later, ends after reach)
         end = start
         for word in words(run):
             end += len(word)
@@ -455,20 +488,25 @@ def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
 class _Context:
     """Per-document indexes, built once, and per-sentence answers computed when a claim asks."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, mentions: list[tuple]):
+        """``mentions``: (start, end, …) of every entity mention, in order (the subject
+        resolver's, so that they are sorted once)."""
         self.doc = doc
         self.times = _sentence_times(doc)
         self.headings = {}  # section → its heading sentence
         for i, sentence in enumerate(doc.sentences):
             if sentence.heading and sentence.section is not None:
                 self.headings.setdefault(sentence.section, i)
-        spans = sorted((m.start, m.end) for e in doc.entities for m in e.mentions)
-        self._span_starts = [a for a, _ in spans]
-        self._span_ends = [b for _, b in spans]
+        self._span_starts = [m[0] for m in mentions]
+        self._span_ends = [m[1] for m in mentions]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
         self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
+        self.last_amount_start: dict[int, int] = {}  # sentence → where its last amount starts in it
+        for quantity in doc.quantities:
+            start = quantity.start - doc.sentences[quantity.sentence].start
+            self.last_amount_start[quantity.sentence] = max(start, self.last_amount_start.get(quantity.sentence, 0))
 
     def time_of(self, index: int) -> str | None:
         """The time a sentence gives the sentences after it in its paragraph: none when its
@@ -523,7 +561,8 @@ class _Context:
             seen_paragraphs.add(sentence.paragraph)
             if sentence.heading or sentence.paragraph in leads.get(sentence.section, {}):
                 continue
-            lead = (c.framing.match(sentence.text) if first else None) or c.period.search(sentence.text)
+            lead = (c.framing.match(sentence.text) if first else None) or \
+                (c.period.search(sentence.text) if c.period_mark.search(sentence.text) else None)
             if lead:
                 value = find_time(tuple(e for e in self.times.get(index, ())
                                         if lead.start() <= e.start and e.end <= lead.end()), sentence.text)
@@ -545,14 +584,14 @@ class _Context:
 
 def annotate_claims(doc: Document) -> None:
     """The pipeline stage: one claim per quantity that asserts something (headings give none)."""
-    # The caches by sentence serve one document, whose amounts ask the same sentence for
-    # its times and subject positions: emptied here, so that a sentence repeated
-    # from an earlier page costs what any sentence costs (and a benchmark corpus that
-    # reuses sentences measures the real cost).
-    for by_sentence in (in_subject_position, _first_marker_end):
-        by_sentence.cache_clear()
-    ctx = _Context(doc)
+    # The cache by sentence serves one document, whose amounts ask the same sentence for
+    # its modality markers: emptied here, so that a sentence repeated from an earlier page
+    # costs what any sentence costs (and a benchmark corpus that reuses sentences measures
+    # the real cost). (A mention's subject position is asked once per sentence: the
+    # resolver keeps each sentence's candidates.)
+    _first_marker_end.cache_clear()
     subjects = SubjectResolver(doc, strip_times=_without_times)
+    ctx = _Context(doc, subjects.ordered_mentions())
     if doc.scope is None:
         doc.scope = subjects.scope  # (the place the page names itself by)
     claims: list[dict] = []  # Claim fields, validated together at the end
@@ -577,8 +616,8 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
     clauses = ctx.clauses(quantity.sentence)
     if not is_claim(text, q_start, q_end, quantity, clauses) or ctx.inside_a_name(quantity.start, quantity.end):
         return None, previous  # (a quantity inside a name, 中国大唐多伦15万千瓦…项目, is part of the name)
-    before = text[:q_start]
-    clause_before = before[clauses.start(q_start) :]
+    clause_start = clauses.start(q_start)
+    clause_before = text[clause_start:q_start]
     # A sentence that is all quotation names its speaker and scene in the next one.
     following = _next_in_paragraph(doc, quantity.sentence) if text.startswith("“") else None
     subject = subjects.subject(quantity, following)
@@ -588,9 +627,9 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
         kind, sign, indicator = previous[2], previous[3], previous[4]
     else:
         kind, sign = kind_and_sign(clause_before, quantity, text[q_end : q_end + 4],
-                                   _governing_item(text, clauses.start(q_start)))
+                                   _governing_item(text, clause_start))
         indicator = _indicator(clause_before, subject.text, text[q_end:])
-    modality = _modality(text, q_start)
+    modality = _modality(text, q_start, ctx.last_amount_start[quantity.sentence])
     if modality == "expected":
         # An expected figure (投运后…预计…) is conditional: only its own sentence dates it.
         time = find_time(ctx.times.get(quantity.sentence, ()), text, before=q_start)
@@ -626,23 +665,23 @@ def _governing_item(text: str, segment_start: int) -> str:
 def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> str | None:
     doc = ctx.doc
     sentence = doc.sentences[index]
-    before = sentence.text[:q_start]
     expressions = ctx.times.get(index, ())
-    streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
-    if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
-        return streak.value
-    # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
-    # 提高到2025年的… dates both to 2020)
-    clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
-    clause_start = clause_start.end() if clause_start else 0
-    time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
-            or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
-    if time and not any(clause_start <= e.start < q_start for e in expressions):
-        time = _from_side_of_pair(expressions, sentence.text[clause_start:q_start], clause_start) or time
-    if time:
-        return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
-    if any(e.kind == "present" and e.start < q_start for e in expressions):
-        return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
+    if expressions:  # (a sentence without time expressions of its own, most, is dated by its context)
+        streak = next((e for e in expressions if e.kind == "streak" and e.start <= q_start < e.end and e.value), None)
+        if streak is not None:  # 从2005年开始连续5年 → 2005/2009: the streak's own span
+            return streak.value
+        # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
+        # 提高到2025年的… dates both to 2020)
+        clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
+        clause_start = clause_start.end() if clause_start else 0
+        time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
+                or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
+        if time and not any(clause_start <= e.start < q_start for e in expressions):
+            time = _from_side_of_pair(expressions, sentence.text[clause_start:q_start], clause_start) or time
+        if time:
+            return _flow_keeps_year(_side_of_range(time, clause_before), expressions, clause_before)
+        if any(e.kind == "present" and e.start < q_start for e in expressions):
+            return None  # 目前, 现有 …: a present figure is not dated by the sentences before it
     # the paragraph's earlier sentences, then the section's framing lead, then its headings
     carried_time = ctx.paragraph_time(index)
     if carried_time:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import re
 import sys
 import unicodedata
@@ -73,6 +72,9 @@ class ClosingRules(RuleEntry):
 @dataclass(frozen=True)
 class CleanRules:
     boilerplate: tuple[tuple[BoilerplateRule, regex.Pattern], ...]
+    # for each boilerplate rule, the longest text it can apply to (a paragraph rule's
+    # max_chars, else no limit): most paragraphs are longer than most rules' limits
+    boilerplate_reach: tuple[int, ...]
     headings: HeadingRules
     markdown_re: regex.Pattern
     bracket_re: regex.Pattern
@@ -92,6 +94,8 @@ def clean_rules() -> CleanRules:
     closing = load_section("clean.yaml", "closing", ClosingRules)
     return CleanRules(
         boilerplate=tuple((r, regex.compile(r.pattern)) for r in rules),
+        boilerplate_reach=tuple(r.max_chars if r.scope == "paragraph" and r.max_chars is not None else sys.maxsize
+                                for r in rules),
         headings=headings,
         markdown_re=regex.compile(headings.markdown),
         bracket_re=regex.compile(headings.bracket_label),
@@ -211,9 +215,12 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not title:
             _drop(result, para, "ornament", "empty heading")
         return
-    for rule, pattern in rules.boilerplate:
+    length = len(para.text)
+    for (rule, pattern), reach in zip(rules.boilerplate, rules.boilerplate_reach):
+        if length > reach:
+            continue  # (a paragraph rule's max_chars)
         if rule.scope == "paragraph":
-            if (rule.max_chars is None or len(para.text) <= rule.max_chars) and pattern.match(para.text):
+            if pattern.match(para.text):
                 _drop(result, para, rule.reason, rule.name)
                 return
             continue
@@ -237,6 +244,7 @@ def _classify(para: Para, rules: CleanRules, result: Cleaned) -> None:
         if not para.text:
             para.kind, para.dropped_reason = "dropped", rule.reason
             return
+        length = len(para.text)
     if rules.bracket_re.match(para.text):
         para.kind = "heading"
         para.level = 7
@@ -343,20 +351,21 @@ def _is_cut(left: Para, right: Para, interposed: bool, rules: CleanRules) -> boo
     # no evidence of a cut.
     title_like = (left.kind == "title" and not _PUNCTUATION.search(text)
                   and text[0] not in rules.joins.continuation_initial)
-    evidence = (
-        number_cut
-        or (text[-1] in rules.joins.dangling_final and not title_like)
-        or nxt[0] in rules.joins.continuation_initial
-        or word_crosses(text, nxt)
-    )
-    if evidence:
+    if (number_cut
+            or (text[-1] in rules.joins.dangling_final and not title_like)
+            or nxt[0] in rules.joins.continuation_initial):
         return True
     # Length alone is weak evidence: it joins running text (a clause mark in it) to a
     # paragraph that does not start like an article (a date: 3月5日，…).
     long_enough = len(text) >= rules.joins.min_cut_chars
-    return (long_enough and not interposed and right.kind == "body"
+    if (long_enough and not interposed and right.kind == "body"
             and any(c in rules.joins.clause_marks for c in text)
-            and not _date_start(rules.joins.date_start).match(nxt))
+            and not _date_start(rules.joins.date_start).match(nxt)):
+        return True
+    # The last evidence, a word of the dictionary across the cut, is asked for last: the
+    # segmenter costs most, and the tests above decide most cuts (either way, one of them
+    # is enough).
+    return word_crosses(text, nxt)
 
 
 @functools.cache
@@ -471,37 +480,38 @@ def _normalised_key(text: str) -> str:
     return not_content.sub("", normal)
 
 
-_THREE_UNITS = (1 << 48) - 1  # the first three UTF-16 units of a little-endian 64-bit word
-
-
 def _trigrams(key: str) -> set[int | str]:
-    """The key's character 3-grams (the key itself when shorter), each as the number
-    c₁ + c₂·2¹⁶ + c₃·2³² of its code points, or as a string when it holds a character
-    beyond the BMP (a string equals no number).
+    """The key's character 3-grams (the key itself when shorter), each as the number whose
+    six bytes, low to high, are the low bytes of its three code points, then their high
+    bytes (``_trigram_code``), or as a string when it holds a character beyond the BMP (a
+    string equals no number).
 
-    The numbers are the key's UTF-16 read as 64-bit words, four characters each, at four
-    offsets, with the fourth character masked off: all in C, where slicing 3-character
-    strings runs a Python loop and makes objects that cost more to hash and free.
+    The numbers are built in C: the key's UTF-16 bytes are copied by strided slices into
+    one 8-byte word per 3-gram, read as 64-bit words. Slicing 3-character strings runs a
+    Python loop and makes objects that cost more to hash and free. The low bytes go first
+    so that the number's low bits (a set's first probe) mix all three characters: a
+    number holding a whole character there makes every 3-gram that starts with the same
+    character (，的 …) collide in the set.
     """
     n = len(key)
     if n < 3:
         return {key}
-    units = (key + "\0").encode("utf-16-le", "surrogatepass")  # "\0": a 4th character for the last 3-gram
-    if len(units) != 2 * (n + 1) or sys.byteorder != "little":  # surrogate pairs, or words read the other way
+    units = key.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * n or sys.byteorder != "little":  # surrogate pairs, or words read the other way
         return {_trigram_code(key[i : i + 3]) for i in range(n - 2)}
-    words = memoryview(units)
-    grams: set[int | str] = set()
-    mask = itertools.repeat(_THREE_UNITS)
-    for first in range(4):  # the words starting at characters first, first + 4, … up to n - 3
-        count = (n + 1 - first) // 4
-        grams.update(map(operator.and_, words[2 * first : 2 * first + 8 * count].cast("Q"), mask))
-    return grams
+    words = bytearray(8 * (n - 2))  # (bytes 6 and 7 of each word stay zero)
+    last = 2 * n - 4  # where the last 3-gram's first unit starts
+    words[0::8], words[1::8], words[2::8] = units[0:last:2], units[2 : last + 2 : 2], units[4::2]  # low bytes
+    words[3::8], words[4::8], words[5::8] = units[1:last:2], units[3 : last + 2 : 2], units[5::2]  # high bytes
+    return set(memoryview(words).cast("Q"))
 
 
 def _trigram_code(gram: str) -> int | str:
     """What ``_trigrams`` makes of one 3-gram, for keys it cannot read as words."""
     if max(gram) <= "\uffff":
-        return ord(gram[0]) | ord(gram[1]) << 16 | ord(gram[2]) << 32
+        a, b, c = map(ord, gram)
+        return (a & 255 | (b & 255) << 8 | (c & 255) << 16
+                | (a >> 8) << 24 | (b >> 8) << 32 | (c >> 8) << 40)
     return gram
 
 

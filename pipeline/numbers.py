@@ -225,6 +225,11 @@ class _Tables:
         # Scanned with `re` behind a look-ahead at the possible first characters, as above.
         percent_initials = _class(d, tens_unit, "".join(self.variants(w[0]) [1:-1] for w, _ in self.percent_words))
         self.percent_scan_re = re.compile(rf"(?=[0-9０-９{percent_initials[1:-1]}])(?:{self.percent_re.pattern})")
+        # A character every percentage in words holds (its prefix's last, 成 or 折): a text
+        # without one has none, which one `re` search of a class tells at half the cost of
+        # the scan above.
+        prefix_finals = "".join(self.spellings(word[-1]) for word, _ in self.percent_words)
+        self.percent_cue_re = re.compile(_class(prefix_finals, self.tenths, self.discount))
         self.numeral_chars = "".join(dict.fromkeys(
             "0123456789,./" + width.from_chars + "".join(all_chars) + self.fraction_marker + self.mixed_marker))
 
@@ -233,7 +238,11 @@ class _Tables:
 
     def variants(self, plain_char: str) -> str:
         """A class of every spelling of a plain character (万 → [万萬])."""
-        return _class(plain_char + "".join(chr(k) for k, v in self.fold.items() if v == plain_char))
+        return _class(self.spellings(plain_char))
+
+    def spellings(self, plain_char: str) -> str:
+        """Every spelling of a plain character (万 → 万萬)."""
+        return plain_char + "".join(chr(k) for k, v in self.fold.items() if v == plain_char)
 
 
 _T = _Tables()
@@ -454,6 +463,8 @@ def numeral_spans(text: str) -> list[Numeral]:
 
 def percent_word_spans(text: str) -> list[Numeral]:
     """Percentages written in words (百分之四十, 九成), values in percent."""
-    matches = _T.percent_scan_re.finditer(text) if isinstance(text, str) else ()
+    if not isinstance(text, str) or not _T.percent_cue_re.search(text):
+        return []
+    matches = _T.percent_scan_re.finditer(text)
     return [Numeral(m.start(), m.end(), m.group(), value) for m in matches
             if (value := parse_percent_words(m.group())) is not None]

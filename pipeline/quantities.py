@@ -75,7 +75,7 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         amount = _from_numeral(*fields)
         if amount is not None:
             found.append(amount)
-    for m in t.lone_re.finditer(text):
+    for m in t.lone_re.finditer(text) if t.lone_chars_re.search(text) else ():  # (a quick test first)
         bound = t.context.bound_prefix.qualifier if m.group(1) else None
         end = m.end()
         # A bare multiplier is an amount only before 多/余, after 上, or before a unit
@@ -104,9 +104,9 @@ def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, lo
     if _MULTIPLIER_ONLY.issuperset(numeral):
         return None  # 千万, 万: bare multipliers follow the stricter rule of _amounts
     arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
-    return _Amount(start, end, value, low, high, chinese=not arabic, arabic=arabic,
-                   has_multiplier=not _LARGE_MULTIPLIERS.isdisjoint(numeral),
-                   is_percent=("/" in numeral or "分之" in numeral) and "又" not in numeral)
+    return _Amount(start, end, value, low, high, not arabic, arabic,  # (positional: built per numeral)
+                   not _LARGE_MULTIPLIERS.isdisjoint(numeral), None,
+                   ("/" in numeral or "分之" in numeral) and "又" not in numeral)
 
 
 def _signed(amount: _Amount, text: str, t: Tables) -> _Amount:
@@ -165,7 +165,8 @@ def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tu
         q = t.before.get(word)
         if q and len(word) == length and not (unit and unit.dimension in q.not_for_dimensions):
             return q.qualifier, start - length
-    bridged = t.bridge_re.search(text[max(0, start - 16) : start])
+    window = text[max(0, start - 16) : start]
+    bridged = None if t.bridge_initials.isdisjoint(window) else t.bridge_re.search(window)  # (most hold no verb)
     if bridged:
         q = t.before[bridged.group(1)]
         if not (unit and unit.dimension in q.not_for_dimensions):
@@ -174,6 +175,8 @@ def _qualifier_before(text: str, start: int, t: Tables, unit: Unit | None) -> tu
 
 
 def _qualifier_after(text: str, end: int, t: Tables, unit: Unit | None) -> str | None:
+    if text[end : end + 1] not in t.after_initials:
+        return None  # (most amounts: no word to look up)
     for length in (3, 2, 1):
         q = t.after.get(text[end : end + length])
         following = text[end + length : end + length + 1]
@@ -221,7 +224,7 @@ def _find(text: str) -> list[QuantityMatch]:
     for amount in amounts:  # the longest amount at each start (amounts are sorted so)
         by_start.setdefault(amount.start, amount)
     titles = _title_spans(text, t) if t.title_openers.search(text) else []
-    for word in t.word_re.finditer(text):
+    for word in t.word_re.finditer(text) if t.word_finals_re.search(text) else ():  # (a quick test first)
         entry = t.word_by_surface[word.group()]
         if entry.guard == "ranking_context" and (
                 not _rank_cue(text, word.start(), t) or _HAN.match(text, word.end())):
@@ -530,7 +533,9 @@ def _implied(amount: _Amount, text: str, pos: int, t: Tables, inner: bool, multi
     """A number with 万/亿 and no unit: the unit a cue word of its clause implies
     (净利润3.58亿 → currency, 人口达6亿 → 人), else a count of the noun right after it
     (106万城乡居民 → 个)."""
-    if not (amount.has_multiplier or multiplier > 1) or amount.value is None and amount.low is None:
+    # (`multiplier is not ONE` first: comparing a Fraction runs Python code, and most have none)
+    if not (amount.has_multiplier or multiplier is not ONE and multiplier > 1) \
+            or amount.value is None and amount.low is None:
         return None
     qualifier = _qualifier_before(text, amount.start, t, None)[0] or (">" if inner else None) or amount.bound
     following = text[pos + (text[pos : pos + 1] == "的") :]

@@ -41,14 +41,8 @@ def resolve(match: QuantityMatch, page_yuan: str = "CNY") -> Resolved:
     unit = match.unit
     if match.page_yuan and page_yuan != "CNY":
         unit = unit.replace("CNY", page_yuan)
-    return Resolved(
-        value=None if low is not None else value,
-        low=low,
-        high=high,
-        unit=unit,
-        qualifier=match.qualifier,
-        dimension=match.dimension,
-    )
+    # (value, low, high, unit, qualifier, dimension): positional, built once per amount
+    return Resolved(None if low is not None else value, low, high, unit, match.qualifier, match.dimension)
 
 
 def page_yuan_currency(text: str, matches) -> str:
@@ -83,11 +77,11 @@ def annotate_quantities(doc: Document) -> None:
     for index, offset, match in found:
         try:
             r = resolve(match, page_yuan)
-            fields = {"value": _float(r.value), "low": _float(r.low), "high": _float(r.high)}
+            value, low, high = _float(r.value), _float(r.low), _float(r.high)
         except Exception as exc:  # noqa: BLE001 — one amount, recorded (overflow, odd digits …)
             doc.errors.append(f"quantities: {match.text[:40]!r}: {type(exc).__name__}: {exc}")
             continue
         quantities.append({"start": offset + match.start, "end": offset + match.end, "text": match.text,
-                           **fields, "unit": r.unit, "qualifier": r.qualifier, "dimension": r.dimension,
-                           "sentence": index})
+                           "value": value, "low": low, "high": high, "unit": r.unit, "qualifier": r.qualifier,
+                           "dimension": r.dimension, "sentence": index})
     doc.quantities = records(Quantity, quantities)

@@ -187,7 +187,7 @@ class Context(RuleEntry):
 @dataclass(frozen=True)
 class Tables:
     units: dict[str, Unit]
-    unit_re: regex.Pattern
+    unit_re: re.Pattern               # (`re`, not `regex`: literal alternations, matched 2-3x faster)
     lone_unit_re: regex.Pattern
     prefix_re: regex.Pattern          # a currency written before the amount, at the end of a text
     prefix_last_chars: frozenset[str]
@@ -199,13 +199,16 @@ class Tables:
     frame_suffixes: tuple[str, ...]  # a quick test before trying each frame
     words: tuple[WordAmount, ...]
     word_by_surface: dict[str, WordAmount]
-    word_re: regex.Pattern
+    word_re: re.Pattern
+    word_finals_re: re.Pattern         # a class of the word amounts' last characters: most texts hold none
     before: dict[str, QualifierWord]
     after: dict[str, QualifierWord]
     lone: dict[str, LoneMultiplier]
     lone_re: regex.Pattern
+    lone_chars_re: re.Pattern          # a class of the lone multipliers' characters: most texts hold none
     latin: dict[str, Fraction]
     bridge_re: regex.Pattern
+    bridge_initials: frozenset[str]    # a bridge verb starts with one of these: a quick test before bridge_re
     ranks: RankRules
     context: Context
     implied: tuple[ImpliedUnit, ...]
@@ -215,6 +218,7 @@ class Tables:
     place_chars_after: str
     before_lengths: tuple[int, ...]    # the lengths of the qualifier words before, longest first
     before_last_chars: frozenset[str]
+    after_initials: frozenset[str]     # a qualifier word after starts with one of these
     title_openers: re.Pattern
     bracket_openers: str
     range_or_product_signs: tuple[str, ...]
@@ -223,7 +227,7 @@ class Tables:
     minus_chars: str
     minus_words: tuple[str, ...]
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
-    trigger_re: regex.Pattern
+    trigger_re: re.Pattern
 
 
 def _units() -> list[Unit]:
@@ -237,6 +241,11 @@ def _units() -> list[Unit]:
         unit.exact_factor  # validates the fraction
         seen.add(unit.surface)
     return units
+
+
+def _any_of(chars) -> re.Pattern:
+    """A class of the characters (one that never matches when there are none)."""
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]" if chars else "(?!)")
 
 
 @functools.cache
@@ -267,7 +276,9 @@ def tables() -> Tables:
     prefixes = [u for u in before_units]
     return Tables(
         units=after_units | before_units,
-        unit_re=regex.compile(unit_alt),
+        # The hot patterns that are literal words (and a look-ahead at ASCII letters) are
+        # compiled with `re`, which reads them as `regex` does and matches them 2-3x faster.
+        unit_re=re.compile(unit_alt),
         lone_unit_re=regex.compile(alternation(u.surface for u in units if u.lone_multiplier)),
         prefix_re=regex.compile(f"(?:{alternation(prefixes)})\\s?$"),
         prefix_last_chars=frozenset(p[-1] for p in prefixes) | {" "},
@@ -280,16 +291,19 @@ def tables() -> Tables:
         frame_suffixes=tuple(f.suffix for f in frames),
         words=words,
         word_by_surface={w.surface: w for w in words},
-        word_re=regex.compile(alternation(w.surface for w in words)),
+        word_re=re.compile(alternation(w.surface for w in words)),
+        word_finals_re=_any_of({w.surface[-1] for w in words}),
         before=before,
         after=after,
         lone=lone,
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
                               f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
                               f"(?![0-9０-９零〇一二两三四五六七八九])"),
+        lone_chars_re=_any_of({c for m in lone for c in m}),
         latin=latin,
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
+        bridge_initials=frozenset(v[0] for v in context.bridge_verbs),
         ranks=load_section("quantity_context.yaml", "ranks", RankRules),
         context=context,
         implied=tuple(load_entries("quantity_context.yaml", "implied_units", ImpliedUnit)),
@@ -301,6 +315,7 @@ def tables() -> Tables:
         place_chars_after=guards["place_name"].chars_after,
         before_lengths=tuple(sorted({len(w) for w in before}, reverse=True)),
         before_last_chars=frozenset(w[-1] for w in before),
+        after_initials=frozenset(w[0] for w in after),
         title_openers=re.compile("|".join(re.escape(o) for o, _ in context.title_marks) or "(?!)"),
         bracket_openers="".join(o for o, _ in context.unit_alternative_brackets),
         range_or_product_signs=context.range_connectors + context.product_signs,
@@ -311,7 +326,7 @@ def tables() -> Tables:
         minus_words=MINUS_WORDS,
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
-        trigger_re=regex.compile("[" + regex.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
+        trigger_re=re.compile("[" + re.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
                                  | {w.surface[0] for w in words}))) + "]"),
     )
 

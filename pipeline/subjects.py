@@ -36,6 +36,7 @@ A subject is (text as written, entity id or None, rule).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -47,7 +48,7 @@ from .rules import alternation
 # (known_scope and load_rules, is_source and is_company are used from here by the CLI, the
 # process and the tests)
 from .subject_cues import (_compiled, _groups, _last_break, _listed_example, _quotes_speech,  # noqa: F401
-                           in_subject_position, is_company, is_source, known_scope, load_rules)
+                           in_subject_position, is_company, is_source, known_scope, load_rules, may_name_a_programme)
 
 
 class Subject(NamedTuple):
@@ -96,17 +97,20 @@ class SubjectResolver:
         """The place a page names as its author (大庆市统计局, 贵州省人民政府) or in its title."""
         c = _compiled()
         kb = knowledge_base()
-        found = [f for f in self._raw_mentions() if f[3] and f[3].startswith("adm:")]
+        mentions = self._raw_mentions()
+        starts = [m[0] for m in mentions]  # (in order: the mentions of a span are found by bisection)
         paragraphs = self.doc.paragraphs
         # (the author names itself at the head or the foot of a page, or in a heading)
         edges = [(p.start, p.end) for p in (paragraphs[:1] + paragraphs[-1:] + [p for p in paragraphs if p.heading])]
-        for start, end, _, entity_id, _ in found:
-            if c.self_naming.match(self.doc.text, end) and any(a <= start < b for a, b in edges):
+        at_edges = [mentions[i] for i in sorted({i for a, b in edges
+                                                 for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))})]
+        for start, end, _, entity_id, _ in at_edges:
+            if entity_id and entity_id.startswith("adm:") and c.self_naming.match(self.doc.text, end):
                 return entity_id
         # (the entity stage may link the whole author, 合肥市人民政府, as one organisation: its
         # name is a division's name followed by a self-naming word)
-        for start, _, text, entity_id, kind in self._raw_mentions():
-            if kind == "ORG" and any(a <= start < b for a, b in edges):
+        for start, _, text, entity_id, kind in at_edges:
+            if kind == "ORG":
                 for match in c.self_naming_end.finditer(text):
                     places = [i for i in kb.surfaces.get(text[: match.start()], ()) if i.startswith("adm:")]
                     if len(places) == 1:
@@ -122,12 +126,16 @@ class SubjectResolver:
                         return f.ids[0]
         titles = [s for s in self.doc.sentences if s.heading]
         if titles and titles[0].start == 0:
-            for start, end, _, entity_id, _ in found:
-                if titles[0].start <= start < titles[0].end and kb.get(entity_id) is not None:
+            for start, end, _, entity_id, _ in mentions[: bisect.bisect_left(starts, titles[0].end)]:
+                if entity_id and entity_id.startswith("adm:") and kb.get(entity_id) is not None:
                     return entity_id
         return None
 
     def _raw_mentions(self) -> list[Mention]:
+        return self._all_mentions
+
+    def ordered_mentions(self) -> list[Mention]:
+        """Every entity mention of the page as the entity stage found it, in order."""
         return self._all_mentions
 
     def _scope_at(self, level: str) -> str | None:
@@ -292,7 +300,10 @@ class SubjectResolver:
         if not paragraphs:
             return None
         lead = [p for p in paragraphs[:2] if p.heading] + [next((p for p in paragraphs if not p.heading), paragraphs[0])]
+        lead_end = max(p.end for p in lead)
         for start, _, text, entity_id, kind in self._all_mentions:
+            if start >= lead_end:
+                break  # (the mentions are in order: none after this one is in the lead)
             if kind == "ORG" and any(p.start <= start < p.end for p in lead) and is_company(text, entity_id):
                 # (the company the lead is about opens a clause, after at most a short time
                 # word: 昨晚天齐锂业发布了… — not 鄂尔多斯市吸引伊利…, where it is an object)
@@ -322,7 +333,7 @@ class SubjectResolver:
         chains = knowledge_base().ancestor_chains
         listed = [m for m in mentions if _listed_example(text, m[1] - base)]
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
-        quoting = any(mark in text for mark in "“「『") and _quotes_speech(text)
+        quoting = _OPENING_QUOTE.search(text) is not None and _quotes_speech(text)
         usable: list = []
         for m in mentions:
             if m in listed or (quoting and m[4] == "PERSON"):
@@ -343,10 +354,10 @@ class SubjectResolver:
                 usable.append(m)
         # 交通部推出的1000元旅游券: the issuer stands for its programme, wherever it stands
         issuers = [m for m in mentions if m[4] == "ORG" and m[3] and _compiled().issued.match(text, m[1] - base)] \
-            if "券" in text else []  # (every programme head ends in 券: rules/subjects.yaml, topic_heads)
+            if may_name_a_programme(text) else []
         if issuers:
             usable = sorted({*usable, *issuers})
-        groups = _groups(text) if any(w in text for w in "者群人户戶庭券") else []
+        groups = _groups(text) if _GROUP_MARK.search(text) else []
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
             groups = [g for g in groups if not (g[3] == "PROGRAMME"
@@ -545,7 +556,8 @@ class SubjectResolver:
         after it is that programme's figure — or its issuer's, named before the amount
         (交通部推出的1000元旅游券); 9成民众: a share of the people named after it."""
         c = _compiled()
-        match = c.measured.match(sentence.text, quantity.end - sentence.start)
+        match = c.measured.match(sentence.text, quantity.end - sentence.start) \
+            if may_name_a_programme(sentence.text) else None
         if match is not None:
             for m in self.mentions.get(quantity.sentence, ()):
                 gap = sentence.text[m[1] - sentence.start : quantity.start - sentence.start]
@@ -558,7 +570,7 @@ class SubjectResolver:
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
         """公司的营收…: a bare 公司 opening the clause is the company the page is about."""
         text = sentence.text
-        if self.company is None or not any(word in text for word in _compiled().company_words):
+        if self.company is None or not _compiled().company_word.search(text):
             return None
         q_start = quantity.start - sentence.start
         start = _last_break(text, q_start)
@@ -571,4 +583,8 @@ class SubjectResolver:
 
 
 _GROUP_RULES = {"GROUP": "group", "PROGRAMME": "programme"}  # a phrase candidate's kind → its rule
+# (the characters a sentence is checked for before its slower searches, as character classes:
+# one search is faster than a test per character)
+_OPENING_QUOTE = re.compile("[“「『]")
+_GROUP_MARK = re.compile("[者群人户戶庭券]")  # a sentence without any holds no group or programme
 _LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日

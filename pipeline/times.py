@@ -82,9 +82,12 @@ class _Compiled:
     expressions: tuple[TimeRule, ...]
     rule_groups: frozenset[str]  # r0, r1 …: one group per expression
     names: tuple[str, ...]  # the expressions' own groups (y, m, q …)
+    rule_names: tuple[tuple[str, ...], ...]  # for each expression, the groups its own pattern holds
     search: regex.Pattern  # every expression, one group per rule: r0, r1 …
     year_list: regex.Pattern
     base_is_after: regex.Pattern
+    base_before: tuple[str, ...]  # (tuples: str.endswith tries them all in one call)
+    base_is_before: tuple[str, ...]
     publication_year: tuple[tuple[regex.Pattern, YearPhrase], ...]
     publication_dates: tuple[tuple[regex.Pattern, DateRule], ...]
     date_line: regex.Pattern
@@ -101,28 +104,32 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
 def _compiled() -> _Compiled:
     rules = load_fields("times.yaml", TimeRules)
     expressions = load_entries("times.yaml", "expressions", TimeRule)  # each entry names its line
-    parts = []
+    parts, own_groups = [], []
     for i, rule in enumerate(expressions):
         pattern = _expand(rule.pattern, rules.macros)
         try:
-            regex.compile(pattern)
+            own_groups.append(regex.compile(pattern).groupindex.keys())
         except regex.error as exc:
             raise RulesError(f"{rules_path('times.yaml')}: expression {i + 1} ({rule.pattern}): {exc}") from None
         parts.append(f"(?P<r{i}>{pattern})")
     m = rules.macros
     rule_groups = frozenset(f"r{i}" for i in range(len(expressions)))
     search = regex.compile(f"(?={rules.starts})(?:{'|'.join(parts)})")
+    names = tuple(k for k in search.groupindex if k not in rule_groups)
     return _Compiled(
         rules=rules,
         anchors=re.compile(rules.anchors),
         expressions=tuple(expressions),
         rule_groups=rule_groups,
-        names=tuple(k for k in search.groupindex if k not in rule_groups),
+        names=names,
+        rule_names=tuple(tuple(k for k in names if k in own) for own in own_groups),
         # the lookahead rejects at once the positions where no expression can start (most of
         # a text): without it every alternative is tried at every character
         search=search,
         year_list=regex.compile(_expand(rules.year_list, m)),
         base_is_after=regex.compile(rules.base_is_after),  # matched at an expression's end
+        base_before=tuple(rules.base_before),
+        base_is_before=tuple(rules.base_is_before),
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
         publication_dates=tuple((regex.compile(_expand(p.pattern, m)), p)
@@ -184,7 +191,8 @@ def extract(text: str) -> list[_Found]:
         index = int(last[1:]) if last in c.rule_groups else next(
             i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
         rule = c.expressions[index]
-        groups = {k: v for k in c.names if (v := match.group(k)) is not None}
+        # (only the matched expression's own groups can be set: the others are not looked up)
+        groups = {k: v for k in c.rule_names[index] if (v := match.group(k)) is not None}
         listed = c.year_list.search(text, max(0, start - 8), start)
         base = _is_base(text, listed.start() if listed else start, end)
         found.append(_Found(start, end, rule, groups, base))
@@ -205,14 +213,15 @@ def _matches(c: _Compiled, text: str):
 
 def _windows(anchors, text: str, reach: int):
     window = None
+    n = len(text)
     for m in anchors.finditer(text):
-        a, b = max(0, m.start() - reach), min(len(text), m.end() + reach)
+        a = m.start() - reach  # (clipped at 0 only when a window opens: the window's end is >= 0)
         if window is not None and a <= window[1]:
-            window[1] = b
+            window[1] = min(n, m.end() + reach)
             continue
         if window is not None:
             yield window
-        window = [a, b]
+        window = [max(0, a), min(n, m.end() + reach)]
     if window is not None:
         yield window
 
@@ -235,9 +244,9 @@ def _title_spans(text: str, brackets) -> list[tuple[int, int]]:
 def _is_base(text: str, start: int, end: int) -> bool:
     c = _compiled()
     before = text[max(0, start - 4) : start].rstrip("“\"「 ")
-    if any(before.endswith(w) for w in c.rules.base_before):
+    if before.endswith(c.base_before):
         return True
-    return any(before.endswith(w) for w in c.rules.base_is_before) and c.base_is_after.match(text, end) is not None
+    return before.endswith(c.base_is_before) and c.base_is_after.match(text, end) is not None
 
 
 # ---------------------------------------------------------------------------- resolve
@@ -486,9 +495,11 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
                 if date:
                     return date, rule.origin
     lines = [line for line in visible.splitlines() if line.strip()]
-    window = c.rules.date_line_window
-    for i, line in enumerate(lines):
-        top, bottom = i <= window and i < len(lines) - 1, i >= len(lines) - window
+    window, n = c.rules.date_line_window, len(lines)
+    # (only the lines near the top or the bottom can be one: the others are not visited)
+    for i in sorted({*range(min(window + 1, n)), *range(max(0, n - window), n)}):
+        line = lines[i]
+        top, bottom = i <= window and i < n - 1, i >= n - window
         if top or bottom:
             match = c.date_line.match(line)
             if match and _date(match):

@@ -198,7 +198,8 @@ def test_time_helpers():
     (r"(?<![年\d])(?P<m>\d{1,2})月(?P<d>\d{1,2})日", {"月", "日"}),  # a lookbehind is outside the match
     ("(?:第一)+季度|(?:第一)*", set()),  # a branch that may match nothing
     ("(?i)q1", set()),  # ignoring case, a letter stands for two
-    (r"\p{Han}年", set()),  # regex-only syntax: nothing known
+    (r"\p{Han}年", {"年"}),  # a property class (regex-only syntax) holds nothing
+    (r"\\p{Han}", {"\\", "p", "{", "H", "a", "n", "}"}),  # an escaped backslash, then literals
 ])
 def test_characters_every_match_holds(pattern, held):
     assert claims_module._characters_every_match_holds(pattern) == held

@@ -246,8 +246,8 @@ def test_a_failing_sentence_costs_its_quantities_only(monkeypatch):
 def test_a_failing_amount_costs_its_claim_only(monkeypatch):
     claims = importlib.import_module("pipeline.claims")
     real = claims._modality
-    monkeypatch.setattr(claims, "_modality", lambda text, q_start: (_ for _ in ()).throw(ValueError("boom"))
-                        if "炸" in text else real(text, q_start))
+    monkeypatch.setattr(claims, "_modality", lambda text, q_start, *reach: (_ for _ in ()).throw(ValueError("boom"))
+                        if "炸" in text else real(text, q_start, *reach))
     doc = pipeline.process("云南省产量增长5%。这句话会炸，增长6%。甘肃省收入增长7%。")
     assert doc.errors == ["claims: sentence 1: ValueError: boom"]
     assert [c.quantity for c in doc.claims] == ["5%", "7%"]
