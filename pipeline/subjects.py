@@ -63,9 +63,12 @@ Mention = tuple[int, int, str, str | None, str]
 
 class _Candidates(NamedTuple):
     """A sentence's mentions that may be the subject of its amounts, and those listed as
-    examples of a counted group (which never are)."""
+    examples of a counted group (which never are); and what the sentence holds that
+    decides whether a rule is tried, found once for all of its amounts."""
     usable: list
     listed: list
+    may_name_a_programme: bool  # (see subject_cues.may_name_a_programme)
+    holds_a_company_word: bool  # 公司, 该公司 …
 
 
 class SubjectResolver:
@@ -353,8 +356,9 @@ class SubjectResolver:
             if in_subject_position(text, m[0] - base, self._strip):
                 usable.append(m)
         # 交通部推出的1000元旅游券: the issuer stands for its programme, wherever it stands
+        programme = may_name_a_programme(text)
         issuers = [m for m in mentions if m[4] == "ORG" and m[3] and _compiled().issued.match(text, m[1] - base)] \
-            if may_name_a_programme(text) else []
+            if programme else []
         if issuers:
             usable = sorted({*usable, *issuers})
         groups = _groups(text) if _GROUP_MARK.search(text) else []
@@ -366,7 +370,7 @@ class SubjectResolver:
             usable = [m for m in usable if not any(a <= m[0] < b for a, b in spans)]
             usable.extend((base + a, base + b, g, None, kind) for a, b, g, kind in groups)
             usable.sort()
-        return _Candidates(usable, listed)
+        return _Candidates(usable, listed, programme, _compiled().company_word.search(text) is not None)
 
     @staticmethod
     def _headcount(quantity: Quantity) -> bool:
@@ -419,7 +423,7 @@ class SubjectResolver:
         found = (found
                  or ("“" in sentence.text and self._speaker(sentence, quantity, mentions) or None)
                  or (self.first_subject(following) if following is not None else None)
-                 or self._measured(sentence, quantity)
+                 or self._measured(sentence, quantity, self.candidates(index))
                  or self._in_sentence(sentence, quantity, self.candidates(index)))
         if found is None:
             carried = self.carried.get(sentence.paragraph) or self.paragraph_subject(index)
@@ -526,12 +530,12 @@ class SubjectResolver:
         # The nearest mention before the amount that opens its clause: across a list of
         # clauses (…，其中…，…) the closest governing subject wins.
         text = sentence.text
-        usable, listed = candidates
+        usable, listed = candidates.usable, candidates.listed
         before = [m for m in usable if m[1] <= quantity.start and not (m[4] == "GROUP" and self._headcount(quantity))]
         counted_group_opens_clause = any(before and before[-1][1] <= m[0] < quantity.start
                                          and in_subject_position(text, m[0] - sentence.start, self._strip)
                                          for m in listed)
-        company = self._company_word(sentence, quantity)
+        company = self._company_word(sentence, quantity) if candidates.holds_a_company_word else None
         if before and not counted_group_opens_clause:
             start, end, name, entity_id, kind = before[-1]
             if company is not None and company[0] > end:
@@ -551,13 +555,13 @@ class SubjectResolver:
             return Subject(name, entity_id, "after")
         return None
 
-    def _measured(self, sentence: Sentence, quantity: Quantity) -> Subject | None:
+    def _measured(self, sentence: Sentence, quantity: Quantity, candidates: _Candidates) -> Subject | None:
         """领取500元的消费券, 5千元振興券: an amount that measures the programme named right
         after it is that programme's figure — or its issuer's, named before the amount
         (交通部推出的1000元旅游券); 9成民众: a share of the people named after it."""
         c = _compiled()
         match = c.measured.match(sentence.text, quantity.end - sentence.start) \
-            if may_name_a_programme(sentence.text) else None
+            if candidates.may_name_a_programme else None
         if match is not None:
             for m in self.mentions.get(quantity.sentence, ()):
                 gap = sentence.text[m[1] - sentence.start : quantity.start - sentence.start]
@@ -568,9 +572,10 @@ class SubjectResolver:
         return Subject(match.group("name"), None, "measured") if match else None
 
     def _company_word(self, sentence: Sentence, quantity: Quantity) -> tuple[int, Subject] | None:
-        """公司的营收…: a bare 公司 opening the clause is the company the page is about."""
+        """公司的营收…: a bare 公司 opening the clause is the company the page is about (asked
+        of a sentence that holds one of the words)."""
         text = sentence.text
-        if self.company is None or not _compiled().company_word.search(text):
+        if self.company is None:
             return None
         q_start = quantity.start - sentence.start
         start = _last_break(text, q_start)
