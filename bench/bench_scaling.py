@@ -12,6 +12,7 @@ they were.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import math
 import random
@@ -105,6 +106,7 @@ def stage_times(text: str) -> dict[str, float]:
     from pipeline.model import Document
 
     times: dict[str, float] = {}
+    gc.collect()  # every run starts from the same heap, not from the last run's garbage
     start = clock()
     clean(text)
     times["clean"] = clock() - start
@@ -126,10 +128,12 @@ def stage_times(text: str) -> dict[str, float]:
 
 def measure(text: str) -> dict[str, float]:
     """The fastest of several runs, stage by stage: this machine is shared, and a slow
-    stretch of a second (or a full garbage collection) would read as super-linear work."""
+    stretch of a second (or a full garbage collection) would read as super-linear work.
+    Five runs at every size, and more where a run is short, since a stage of a millisecond
+    is the most easily disturbed."""
     best = stage_times(text)
     total = sum(v for k, v in best.items() if k != "errors")
-    for _ in range(5 if total < 1 else 2):
+    for _ in range(19 if total < 0.1 else 4):
         again = stage_times(text)
         best = {k: min(v, again.get(k, v)) for k, v in best.items()}
     return best

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import re
 import functools
+import itertools
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,10 +183,15 @@ def extract(text: str) -> list[_Found]:
     if _ANY_FULL_WIDTH_DIGIT.search(text):  # (a scan in C; translate only when needed)
         text = text.translate(FULL_WIDTH_DIGITS)  # (one character for one: offsets hold)
     found: list[_Found] = []
-    titles = _title_spans(text, c.rules.title_brackets)
+    titles = sorted(_title_spans(text, c.rules.title_brackets))
+    # A match lies inside a title when a title opening before it reaches past its end: the
+    # farthest end of the titles opened so far, looked up by bisection, keeps this linear.
+    title_starts = [a for a, _ in titles]
+    farthest_end = list(itertools.accumulate((b for _, b in titles), max))
     for match in _matches(c, text):
         start, end = match.span()
-        if titles and any(a < start and end <= b for a, b in titles):
+        opened = bisect.bisect_left(title_starts, start)
+        if opened and farthest_end[opened - 1] >= end:
             continue  # 《2024年统计公报》: part of a title
         last = match.lastgroup or ""  # the rule's own group closes last
         index = int(last[1:]) if last in c.rule_groups else next(
@@ -229,12 +235,16 @@ def _windows(anchors, text: str, reach: int):
 def _title_spans(text: str, brackets) -> list[tuple[int, int]]:
     spans = []
     for opening, closing in brackets:
+        line_end = -1  # the end of the line of `at`, found again only on a later line
         at = text.find(opening)
         while at >= 0:
-            line_end = text.find("\n", at)
-            close = text.find(closing, at, line_end if line_end >= 0 else len(text))
-            if close < 0:  # (unclosed in its paragraph: no title)
-                at = text.find(opening, at + 1)
+            if at > line_end:
+                line_end = text.find("\n", at)
+                if line_end < 0:
+                    line_end = len(text)
+            close = text.find(closing, at, line_end)
+            if close < 0:  # unclosed in its paragraph: no title, nor any later opening of the line
+                at = text.find(opening, line_end)
                 continue
             spans.append((at, close))
             at = text.find(opening, close)
