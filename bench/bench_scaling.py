@@ -5,9 +5,9 @@
 Each input is one document of about 10 K, 100 K and 1 M characters. For each stage the
 script prints the seconds at every size and the exponent e of time ∝ lengthᵉ between
 neighbouring sizes (1 is linear; a quadratic stage shows 2). An exponent above 1.2 is
-flagged. Every size is run several times and the fastest time of each stage kept. Not a
-unit test: the figures depend on the machine; the README's reliability section says what
-they were.
+flagged. Every size is run five times, the sizes taking turns, and the fastest time of
+each stage kept. Not a unit test: the figures depend on the machine; the README's
+reliability section says what they were.
 """
 from __future__ import annotations
 
@@ -126,17 +126,34 @@ def stage_times(text: str) -> dict[str, float]:
     return times
 
 
-def measure(text: str) -> dict[str, float]:
-    """The fastest of several runs, stage by stage: this machine is shared, and a slow
-    stretch of a second (or a full garbage collection) would read as super-linear work.
-    Five runs at every size, and more where a run is short, since a stage of a millisecond
-    is the most easily disturbed."""
-    best = stage_times(text)
-    total = sum(v for k, v in best.items() if k != "errors")
-    for _ in range(19 if total < 0.1 else 4):
-        again = stage_times(text)
-        best = {k: min(v, again.get(k, v)) for k, v in best.items()}
-    return best
+ROUNDS = 5
+
+
+def fastest(best: dict[str, float], again: dict[str, float]) -> dict[str, float]:
+    return {k: min(v, again.get(k, v)) for k, v in best.items()}
+
+
+def measure(texts: list[str], max_seconds: float) -> list[tuple[int, dict[str, float]]]:
+    """Each text's stage times, the fastest of ``ROUNDS`` runs stage by stage: this machine is
+    shared, and a slow stretch (or a full garbage collection) would read as super-linear work.
+    The rounds take turns over the sizes, so that a slow stretch falls on one run of every
+    size, not on every run of one; a short run is repeated more within its round, a stage
+    of a millisecond being the most easily disturbed. A text whose first run takes longer
+    than ``max_seconds`` is the last one measured."""
+    rows: list[tuple[int, dict[str, float]]] = []
+    for text in texts:
+        started = time.perf_counter()
+        rows.append((len(text), stage_times(text)))
+        if time.perf_counter() - started > max_seconds:
+            print(f"  (stopped after {len(text):,} characters: {time.perf_counter() - started:.0f} s)")
+            break
+    for _ in range(ROUNDS - 1):
+        for i, (text, (length, best)) in enumerate(zip(texts, rows)):
+            short = sum(v for k, v in best.items() if k != "errors") < 0.1
+            for _ in range(4 if short else 1):
+                best = fastest(best, stage_times(text))
+            rows[i] = (length, best)
+    return rows
 
 
 def exponent(n1: int, t1: float, n2: int, t2: float) -> float | None:
@@ -150,7 +167,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--only", help="comma-separated input names")
     parser.add_argument("--max-seconds", type=float, default=120.0,
-                        help="skip the next size of an input whose run took longer than this")
+                        help="measure no larger size of an input whose first run took longer than this")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     names = args.only.split(",") if args.only else list(INPUTS)
@@ -162,14 +179,7 @@ def main() -> int:
     for name in names:
         build, about = INPUTS[name]
         print(f"\n{name}: {about}")
-        rows: list[tuple[int, dict[str, float]]] = []
-        for size in sizes:
-            text = build(size)
-            started = time.perf_counter()
-            rows.append((len(text), measure(text)))
-            if time.perf_counter() - started > args.max_seconds:
-                print(f"  (stopped after {len(text):,} characters: {time.perf_counter() - started:.0f} s)")
-                break
+        rows = measure([build(size) for size in sizes], args.max_seconds)
         stages = [k for k in rows[0][1] if k != "errors"]
         print("  " + f"{'stage':12}" + "".join(f"{n:>12,}" for n, _ in rows) + "   exponents")
         for stage in stages:
