@@ -20,7 +20,7 @@ import regex
 from pydantic import Field
 
 from .numbers import MINUS_CHARS, MINUS_WORDS, NUMERAL_CHARS
-from .rules import RuleEntry, RulesError, alternation, load_entries, load_fields, load_section, rules_path
+from .rules import RuleEntry, RulesError, alternation, any_character, load_entries, load_fields, load_section, rules_path
 
 
 class Unit(RuleEntry):
@@ -243,11 +243,6 @@ def _units() -> list[Unit]:
     return units
 
 
-def _any_of(chars) -> re.Pattern:
-    """A class of the characters (one that never matches when there are none)."""
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]" if chars else "(?!)")
-
-
 @functools.cache
 def tables() -> Tables:
     units = _units()
@@ -292,14 +287,14 @@ def tables() -> Tables:
         words=words,
         word_by_surface={w.surface: w for w in words},
         word_re=re.compile(alternation(w.surface for w in words)),
-        word_finals_re=_any_of({w.surface[-1] for w in words}),
+        word_finals_re=any_character({w.surface[-1] for w in words}),
         before=before,
         after=after,
         lone=lone,
         lone_re=regex.compile(f"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿.])"
                               f"({regex.escape(context.bound_prefix.surface)})?({alternation(lone)})"
                               f"(?![0-9０-９零〇一二两三四五六七八九])"),
-        lone_chars_re=_any_of({c for m in lone for c in m}),
+        lone_chars_re=any_character({c for m in lone for c in m}),
         latin=latin,
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
@@ -326,8 +321,7 @@ def tables() -> Tables:
         minus_words=MINUS_WORDS,
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
-        trigger_re=re.compile("[" + re.escape("".join(sorted(set(NUMERAL_CHARS) | set("十百千万亿")
-                                 | {w.surface[0] for w in words}))) + "]"),
+        trigger_re=any_character(set(NUMERAL_CHARS) | set("十百千万亿") | {w.surface[0] for w in words}),
     )
 
 

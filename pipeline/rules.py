@@ -7,6 +7,7 @@ traceback deep inside a stage.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -110,6 +111,16 @@ def load_fields(name: str, model: type[M]) -> M:
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first (so 个百分点 wins over 个)."""
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def any_character(chars, *, none_matches_all: bool = False) -> re.Pattern:
+    """A search for any one of ``chars``: a character class, which the standard library's
+    engine finds in a short text several times as fast as ``regex`` (the quick test before
+    a slower search). With no characters it never matches, or, ``none_matches_all``, it
+    matches every text (a test that cannot refute, so the slower search always runs)."""
+    if not chars:
+        return re.compile("" if none_matches_all else "(?!)")
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(set(chars))) + "]")
 
 
 # The digits the pipeline reads as numbers (numbers.py reads the same two sets).

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from .kb import knowledge_base
-from .rules import RuleEntry, alternation, load_entries, load_fields
+from .rules import RuleEntry, alternation, any_character, load_entries, load_fields
 
 class ScopeWord(RuleEntry):
     surface: str
@@ -126,7 +126,7 @@ def _compiled() -> _Compiled:
         # (the longer words are tried first at each position, so 其中 is found as itself and skipped)
         pronoun=re.compile(alternation([*rules.pronoun_not_in, *rules.pronouns])),
         issued=regex.compile(f"(?:{alternation(rules.issuer_gaps)})[^，,；;。！？!?、]{{0,12}}?(?:{alternation(rules.topic_heads)})"),
-        programme_mark=re.compile(re.escape(min(shared)) if shared else ""),  # (none: found in every text)
+        programme_mark=any_character({min(shared)} if shared else (), none_matches_all=True),
     )
 
 

@@ -100,7 +100,7 @@ class SubjectResolver:
         """The place a page names as its author (大庆市统计局, 贵州省人民政府) or in its title."""
         c = _compiled()
         kb = knowledge_base()
-        mentions = self._raw_mentions()
+        mentions = self.ordered_mentions()
         starts = [m[0] for m in mentions]  # (in order: the mentions of a span are found by bisection)
         paragraphs = self.doc.paragraphs
         # (the author names itself at the head or the foot of a page, or in a heading)
@@ -134,9 +134,6 @@ class SubjectResolver:
                     return entity_id
         return None
 
-    def _raw_mentions(self) -> list[Mention]:
-        return self._all_mentions
-
     def ordered_mentions(self) -> list[Mention]:
         """Every entity mention of the page as the entity stage found it, in order."""
         return self._all_mentions
@@ -159,7 +156,7 @@ class SubjectResolver:
         stage left unresolved, and those the page's scope resolves first."""
         c = _compiled()
         out: dict[int, list[Mention]] = {}
-        for mention in self._raw_mentions():
+        for mention in self.ordered_mentions():
             i = bisect.bisect_right(self._starts, mention[0]) - 1
             if i >= 0:
                 level = c.scope_words.get(mention[2])

@@ -89,3 +89,20 @@ def test_every_rule_file_is_consumed():
     present = {p.name for p in Path(rules.RULES_DIR).glob("*.yaml")}
     assert present - optional <= consumers, present - consumers
     assert kb == set(kb_files())
+
+
+@pytest.mark.parametrize("chars,text,found", [
+    ("券年", "发放消费券", True),
+    ("券年", "发放补贴", False),
+    ("]^-\\", "a-b", True),  # characters special inside a class stand for themselves
+    ("]^-\\", "ab", False),
+    ("", "任何文字", False),  # no characters: never found
+])
+def test_any_character(chars, text, found):
+    assert (rules.any_character(chars).search(text) is not None) is found
+
+
+def test_any_character_without_characters_can_match_everything():
+    """The quick test that cannot refute (nothing known): the slower search always runs."""
+    assert rules.any_character((), none_matches_all=True).search("任何文字") is not None
+    assert rules.any_character((), none_matches_all=True).search("") is not None
