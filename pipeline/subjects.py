@@ -266,17 +266,33 @@ class SubjectResolver:
             return lead
         rules = _compiled().rules
         divisions: dict[str, int] = {}
-        others: dict[str, int] = {}
         first: dict[str, str] = {}
-        for entity in self.doc.entities:
-            if not entity.id or entity.type not in rules.page_types or not entity.mentions:
-                continue
+        named = [e for e in self.doc.entities if e.id and e.type in rules.page_types and e.mentions]
+        for entity in named:
             first.setdefault(entity.id, entity.mentions[0].text)
             if entity.id.startswith("adm:"):
                 for candidate in (entity.id, *kb.ancestors(entity.id)):
                     if candidate.startswith("adm:"):
                         divisions[candidate] = divisions.get(candidate, 0) + len(entity.mentions)
-            elif entity.id == rules.country or (entity.type == "ORG" and not is_source(entity.mentions[0].text, entity.id)):
+        # (the countries and organisations count only on a page that names no division: most
+        # name one, and are spared the source test of every organisation)
+        counts = divisions or self._other_counts(named, first)
+        if not counts:
+            return None
+        best = max(counts, key=lambda i: (counts[i], i))
+        if best not in first:
+            entry = kb.get(best)
+            first[best] = entry.name if entry else best
+        return Subject(first[best], best, "page")
+
+    def _other_counts(self, named: list, first: dict[str, str]) -> dict[str, int]:
+        """The mentions of the country and of each organisation that is no source, for a
+        page that names no division; ``first`` gains the country's first mention as written."""
+        rules = _compiled().rules
+        others: dict[str, int] = {}
+        for entity in named:
+            if not entity.id.startswith("adm:") and (
+                    entity.id == rules.country or (entity.type == "ORG" and not is_source(entity.mentions[0].text, entity.id))):
                 others[entity.id] = others.get(entity.id, 0) + len(entity.mentions)
         # 全国/我国 that no entity covers count for the country (a national page may name it so only)
         linked = {m[0] for m in self._all_mentions}
@@ -285,14 +301,7 @@ class SubjectResolver:
                 if entity_id == rules.country and start not in linked:
                     others[entity_id] = others.get(entity_id, 0) + 1
                     first.setdefault(entity_id, text)
-        counts = divisions or others
-        if not counts:
-            return None
-        best = max(counts, key=lambda i: (counts[i], i))
-        if best not in first:
-            entry = kb.get(best)
-            first[best] = entry.name if entry else best
-        return Subject(first[best], best, "page")
+        return others
 
     def _lead_company(self) -> Subject | None:
         """The company the page's title or lead names first (天齐锂业发布了三季报…)."""
