@@ -120,7 +120,9 @@ class _Compiled:
     time_marks: frozenset[str]  # a text without any of these has no time expression
     time_mark: re.Pattern  # any one of them (see _mark_class)
     trailing: re.Pattern  # (literal words: see _Words)
+    trailing_words: _Words  # the same words: does a text end with one, so that ``trailing`` removes something?
     leading: re.Pattern
+    leading_words: _Words
     framing: regex.Pattern
     period: regex.Pattern
     period_mark: re.Pattern  # a text without one holds no period (see _mark_class)
@@ -164,7 +166,9 @@ def _compiled() -> _Compiled:
         time_marks=marks,
         time_mark=_mark_class(marks),
         trailing=re.compile(f"(?:{alternation(rules.indicator_trailing)})+$"),
+        trailing_words=_Words(rules.indicator_trailing),
         leading=re.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
+        leading_words=_Words(rules.indicator_leading),
         framing=compile_rule(rules.framing_lead),
         period=period,
         period_mark=_mark_class(_marks([period.pattern])),
@@ -496,11 +500,11 @@ def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:
     text = clause_before
     if subject_text and subject_text in text:
         text = text[text.rfind(subject_text) + len(subject_text) :]
-    text = _without_times(text)
-    text = c.leading.sub("", text.strip())
-    previous = None
-    while previous != text:
-        previous = text
+    text = _without_times(text).strip()
+    if c.leading_words.starts(text):  # (most clauses open with none: no substitution to try)
+        text = c.leading.sub("", text)
+    # until no trailing word is left (the test spares the substitution that would find none)
+    while c.trailing_words.ends(text[:-1] if text.endswith("\n") else text):  # ($ matches before a final newline)
         text = c.trailing.sub("", text)
     text = text.strip("的在于对")
     if not text:
