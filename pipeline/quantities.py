@@ -75,6 +75,7 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
         amount = _from_numeral(*fields)
         if amount is not None:
             found.append(amount)
+    numerals = len(found)
     for m in t.lone_re.finditer(text) if t.lone_chars_re.search(text) else ():  # (a quick test first)
         bound = t.context.bound_prefix.qualifier if m.group(1) else None
         end = m.end()
@@ -93,9 +94,17 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
             found.append(_Amount(m.start(), m.end(), None, Fraction(vague.low), Fraction(vague.high), chinese=True))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
-    found.sort(key=lambda a: (a.start, -a.end))
+    if len(found) > numerals:  # (numerals alone come in order, without overlaps: most texts)
+        found.sort(key=_amount_order)
     signs = t.sign_last_chars
-    return [_signed(a, text, t) if a.start and text[a.start - 1] in signs else a for a in found]
+    for i, a in enumerate(found):
+        if a.start and text[a.start - 1] in signs:
+            found[i] = _signed(a, text, t)
+    return found
+
+
+def _amount_order(amount: _Amount) -> tuple[int, int]:
+    return amount.start, -amount.end
 
 
 def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, low: Fraction | None,
@@ -208,13 +217,14 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     Traditional characters are read through the simplified view; spans and texts are
     those of ``text`` as written."""
     view = simplified_view(text)
-    matches = _find(view)
+    matches = find_simplified(view)
     if view is not text:
         matches = [m._replace(text=text[m.start:m.end]) for m in matches]
     return matches
 
 
-def _find(text: str) -> list[QuantityMatch]:
+def find_simplified(text: str) -> list[QuantityMatch]:
+    """``find_quantities`` of a text that is its own simplified view (no traditional characters)."""
     t = tables()
     if not t.trigger_re.search(text):
         return []

@@ -57,7 +57,8 @@ def page_yuan_currency(text: str, matches) -> str:
 
 
 def _float(x: Fraction | None) -> float | None:
-    return None if x is None else float(x)
+    # float(x) is Rational.__float__, this very division, behind a Python-level call
+    return None if x is None else x.numerator / x.denominator
 
 
 def annotate_quantities(doc: Document) -> None:
@@ -66,12 +67,18 @@ def annotate_quantities(doc: Document) -> None:
     An amount that cannot be resolved (a value beyond floating point) costs that amount,
     recorded in ``doc.errors``, never the stage."""
     from .isolation import isolated
-    from .quantities import find_quantities
+    from .quantities import find_quantities, find_simplified
+    from .script import has_traditional
 
+    # A page without traditional characters has none in any sentence: each sentence is
+    # then its own simplified view, and the per-sentence test is skipped.
+    find = find_quantities if has_traditional(doc.text) else find_simplified
     found = []
     for index, sentence in enumerate(doc.sentences):
-        matches = isolated(doc, "quantities", f"sentence {index}", find_quantities, sentence.text, default=())
-        found.extend((index, sentence.start, m) for m in matches)
+        matches = isolated(doc, "quantities", f"sentence {index}", find, sentence.text, default=())
+        if matches:
+            start = sentence.start
+            found.extend([(index, start, m) for m in matches])
     page_yuan = page_yuan_currency(doc._written or doc.text, [m for _, _, m in found])
     quantities = []
     for index, offset, match in found:
