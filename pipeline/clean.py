@@ -23,6 +23,7 @@ from pydantic import Field
 from .model import Dropped
 from .rules import RuleEntry, load_entries, load_section
 from .segment import word_crosses
+from .sentences import split_sentences
 
 
 class BoilerplateRule(RuleEntry):
@@ -127,6 +128,10 @@ class Para:
     dropped_reason: str | None = None
     after_dateline: bool = False  # a dateline was cut off its start: an article begins here
     cell: bool = False  # a table cell of a web page: stands alone
+    # A kept body paragraph's sentences (offsets in ``text``) and their content keys, found
+    # before duplicates are looked for: the paragraph's own key is joined from them.
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_keys: list[str] = field(default_factory=list)
 
     @property
     def raw_start(self) -> int:
@@ -188,6 +193,9 @@ def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
     _drop_gallery_captions(result, rules)
     _drop_closing_signature(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
+    for para in result.paragraphs:
+        if para.kind == "body":
+            para.sentences = split_sentences(para.text)
     _drop_duplicate_paragraphs(result, rules)
     result.paragraphs = [p for p in result.paragraphs if p.kind != "dropped"]
     return result
@@ -472,6 +480,28 @@ def content_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [content_key(text[start:end]) for start, end in spans]
 
 
+def paragraph_keys(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """``content_key(text)`` and ``content_keys(text, spans)``, for spans that cover the text
+    but for white space between them (a paragraph's sentences).
+
+    Most text needs no normalising: its key is then that of its slices joined, since what
+    lies between them is white space, which no key holds (unless it is one of the control
+    characters that Python calls space, which a key keeps: then the text is read whole)."""
+    if _needs_normalising().search(text) is None:
+        strip = _not_content_bmp().sub
+        keys = [strip("", text[start:end]) for start, end in spans]
+        return ("".join(keys) if _kept_spaces().search(text) is None else strip("", text)), keys
+    return _normalised_key(text), [content_key(text[start:end]) for start, end in spans]
+
+
+@functools.cache
+def _kept_spaces() -> re.Pattern:
+    """The characters ``str.isspace`` (so sentence splitting) trims but ``content_key`` keeps
+    (U+001C-U+001F), or a pattern that never matches."""
+    kept = [chr(c) for c in range(0x10000) if chr(c).isspace() and not _not_content_bmp().fullmatch(chr(c))]
+    return re.compile("[" + re.escape("".join(kept)) + "]" if kept else "(?!)")
+
+
 def _normalised_key(text: str) -> str:
     """``content_key`` by its definition, for any text."""
     table, pattern = _starter_decompositions()
@@ -537,7 +567,7 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     for index, para in enumerate(result.paragraphs):
         if para.kind != "body":
             continue
-        key = content_key(para.text)
+        key, para.sentence_keys = paragraph_keys(para.text, para.sentences)
         if len(key) < limits.min_paragraph_chars:
             continue
         if key in seen:
@@ -570,3 +600,4 @@ def load_rules() -> None:
     rules = clean_rules()
     _date_start(rules.joins.date_start)
     _needs_normalising()
+    _kept_spaces()
