@@ -203,20 +203,20 @@ def _title_spans(text: str, t: Tables) -> list[tuple[int, int]]:
     return spans
 
 
-def find_quantities(text: str) -> list[QuantityMatch]:
+def find_quantities(text: str, simplified: bool = False) -> list[QuantityMatch]:
     """Every amount in ``text`` (a sentence or heading), left to right, non-overlapping.
 
     Traditional characters are read through the simplified view; spans and texts are
-    those of ``text`` as written."""
-    view = simplified_view(text)
-    matches = find_simplified(view)
+    those of ``text`` as written. ``simplified``: the caller knows that ``text`` holds no
+    traditional character (it is its own view)."""
+    view = text if simplified else simplified_view(text)
+    matches = _find(view)
     if view is not text:
         matches = [m._replace(text=text[m.start:m.end]) for m in matches]
     return matches
 
 
-def find_simplified(text: str) -> list[QuantityMatch]:
-    """``find_quantities`` of a text that is its own simplified view (no traditional characters)."""
+def _find(text: str) -> list[QuantityMatch]:
     t = tables()
     if not t.trigger_re.search(text):
         return []
