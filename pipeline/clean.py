@@ -23,6 +23,7 @@ from pydantic import Field
 from .model import Dropped
 from .rules import RuleEntry, load_entries, load_section
 from .segment import word_crosses
+from .sentences import split_sentences
 
 
 class BoilerplateRule(RuleEntry):
@@ -127,6 +128,10 @@ class Para:
     dropped_reason: str | None = None
     after_dateline: bool = False  # a dateline was cut off its start: an article begins here
     cell: bool = False  # a table cell of a web page: stands alone
+    # A kept body paragraph's sentences (offsets in ``text``) and their content keys, found
+    # before duplicates are looked for: the paragraph's own key is joined from them.
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_keys: list[str] = field(default_factory=list)
 
     @property
     def raw_start(self) -> int:
@@ -188,6 +193,9 @@ def clean(raw: str, marked: list[tuple[int, int, str, str]] = ()) -> Cleaned:
     _drop_gallery_captions(result, rules)
     _drop_closing_signature(result, rules)
     result.paragraphs = _join(result.paragraphs, rules)
+    for para in result.paragraphs:
+        if para.kind == "body":
+            para.sentences = split_sentences(para.text)
     _drop_duplicate_paragraphs(result, rules)
     result.paragraphs = [p for p in result.paragraphs if p.kind != "dropped"]
     return result
@@ -472,6 +480,28 @@ def content_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [content_key(text[start:end]) for start, end in spans]
 
 
+def paragraph_keys(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """``content_key(text)`` and ``content_keys(text, spans)``, for spans that cover the text
+    but for white space between them (a paragraph's sentences).
+
+    Most text needs no normalising: its key is then that of its slices joined, since what
+    lies between them is white space, which no key holds (unless it is one of the control
+    characters that Python calls space, which a key keeps: then the text is read whole)."""
+    if _needs_normalising().search(text) is None:
+        strip = _not_content_bmp().sub
+        keys = [strip("", text[start:end]) for start, end in spans]
+        return ("".join(keys) if _kept_spaces().search(text) is None else strip("", text)), keys
+    return _normalised_key(text), [content_key(text[start:end]) for start, end in spans]
+
+
+@functools.cache
+def _kept_spaces() -> re.Pattern:
+    """The characters ``str.isspace`` (so sentence splitting) trims but ``content_key`` keeps
+    (U+001C-U+001F), or a pattern that never matches."""
+    kept = [chr(c) for c in range(0x10000) if chr(c).isspace() and not _not_content_bmp().fullmatch(chr(c))]
+    return re.compile("[" + re.escape("".join(kept)) + "]" if kept else "(?!)")
+
+
 def _normalised_key(text: str) -> str:
     """``content_key`` by its definition, for any text."""
     table, pattern = _starter_decompositions()
@@ -493,17 +523,28 @@ def _trigrams(key: str) -> set[int | str]:
     number holding a whole character there makes every 3-gram that starts with the same
     character (，的 …) collide in the set.
     """
-    n = len(key)
-    if n < 3:
+    if len(key) < 3:
         return {key}
-    units = key.encode("utf-16-le", "surrogatepass")
+    codes = _trigram_codes(key)
+    if codes is None:
+        return {_trigram_code(key[i : i + 3]) for i in range(len(key) - 2)}
+    return set(codes)
+
+
+def _trigram_codes(text: str) -> memoryview | None:
+    """The number of each 3-gram of ``text`` (at least 3 characters) as ``_trigrams`` makes
+    it, in order, or None when ``text`` holds a character beyond the BMP (or words are read
+    the other way). A slice of the codes of joined keys is the codes of one key, so a page's
+    keys are coded in one go (3-grams across the joins are never read)."""
+    n = len(text)
+    units = text.encode("utf-16-le", "surrogatepass")
     if len(units) != 2 * n or sys.byteorder != "little":  # surrogate pairs, or words read the other way
-        return {_trigram_code(key[i : i + 3]) for i in range(n - 2)}
+        return None
     words = bytearray(8 * (n - 2))  # (bytes 6 and 7 of each word stay zero)
     last = 2 * n - 4  # where the last 3-gram's first unit starts
     words[0::8], words[1::8], words[2::8] = units[0:last:2], units[2 : last + 2 : 2], units[4::2]  # low bytes
     words[3::8], words[4::8], words[5::8] = units[1:last:2], units[3 : last + 2 : 2], units[5::2]  # high bytes
-    return set(memoryview(words).cast("Q"))
+    return memoryview(words).cast("Q")
 
 
 def _trigram_code(gram: str) -> int | str:
@@ -517,6 +558,31 @@ def _trigram_code(gram: str) -> int | str:
 
 # How many of a paragraph's trigrams are looked up first in each kept paragraph.
 _SAMPLE = 32
+# Longer paragraphs are not compared for near copies.
+_MAX_COMPARED_CHARS = 5000
+# Keys are coded together up to about this many characters (a call per batch, not per key;
+# 8 bytes of codes per character).
+_BATCH_CHARS = 1 << 16
+
+
+def _coded_in_batches(keys: list[str]) -> list[tuple[memoryview | None, int]]:
+    """For each key, the ``_trigram_codes`` of the batch of keys it was joined in and where
+    it starts there (codes None: read the key alone with ``_trigrams``)."""
+    placed: list[tuple[memoryview | None, int]] = []
+    first = 0
+    while first < len(keys):
+        last, size = first + 1, len(keys[first])
+        while last < len(keys) and size + len(keys[last]) <= _BATCH_CHARS:
+            size += len(keys[last])
+            last += 1
+        joined = "".join(keys[first:last])
+        codes = _trigram_codes(joined) if len(joined) >= 3 else None
+        at = 0
+        for key in keys[first:last]:
+            placed.append((codes, at))
+            at += len(key)
+        first = last
+    return placed
 
 
 def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
@@ -534,19 +600,24 @@ def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:
     threshold = limits.near_duplicate_jaccard
     seen: dict[str, int] = {}
     kept: deque[tuple[int, set[int | str], int]] = deque(maxlen=limits.near_duplicate_window)  # (length, trigrams, index)
-    for index, para in enumerate(result.paragraphs):
-        if para.kind != "body":
-            continue
-        key = content_key(para.text)
+    bodies = [(index, para) for index, para in enumerate(result.paragraphs) if para.kind == "body"]
+    keys = []
+    for _, para in bodies:
+        key, para.sentence_keys = paragraph_keys(para.text, para.sentences)
+        keys.append(key)
+    # (the keys compared for near copies, coded a batch at a time)
+    coded = _coded_in_batches([k if limits.min_paragraph_chars <= len(k) <= _MAX_COMPARED_CHARS else ""
+                               for k in keys])
+    for (index, para), key, (codes, key_at) in zip(bodies, keys, coded):
         if len(key) < limits.min_paragraph_chars:
             continue
         if key in seen:
             _drop(result, para, "duplicate", f"copy of paragraph at raw offset {result.paragraphs[seen[key]].raw_start}")
             continue
         seen[key] = index
-        if len(key) > 5000:  # near-duplicate search is for ordinary paragraphs
+        if len(key) > _MAX_COMPARED_CHARS:  # near-duplicate search is for ordinary paragraphs
             continue
-        grams = _trigrams(key)
+        grams = _trigrams(key) if codes is None or len(key) < 3 else set(codes[key_at : key_at + len(key) - 2])
         size, gram_count = len(key), len(grams)
         sample = set(itertools.islice(grams, _SAMPLE))
         for length, other, other_index in kept:
@@ -570,3 +641,4 @@ def load_rules() -> None:
     rules = clean_rules()
     _date_start(rules.joins.date_start)
     _needs_normalising()
+    _kept_spaces()

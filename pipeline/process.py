@@ -14,11 +14,10 @@ from pathlib import Path
 
 from . import claim_kinds, claims, entities, markup, quantities, script, segment, sentences, subjects, times
 from . import clean as clean_module
-from .clean import clean, clean_rules, content_keys
+from .clean import clean, clean_rules
 from .model import Document, Dropped, Metadata, Paragraph, Section, Segment, Sentence, records
 from .read import MAX_DOCUMENT_CHARS, Source, iter_sources, replace_surrogates, too_long
 from .subjects import known_scope
-from .sentences import split_sentences
 
 Stage = Callable[[Document], None]
 
@@ -236,7 +235,7 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
             stack.append(section)
             spans = [(0, len(para.text))]
         else:
-            spans = split_sentences(para.text)
+            spans = para.sentences  # (split, and keyed, by cleaning)
         section_id = stack[-1].id if stack else None
         path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
         kept: list[tuple[int, int]] = []
@@ -244,7 +243,7 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
         if para.kind == "heading":  # headings repeat legitimately: never compared
             kept = spans
         else:
-            for (start, end), key in zip(spans, content_keys(para.text, spans)):
+            for (start, end), key in zip(spans, para.sentence_keys):
                 if len(key) >= min_repeat and key in seen_sentences:
                     slices = _raw_slices(pieces_of, start, end)
                     doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=slices[0][0],

@@ -71,10 +71,14 @@ _CLAUSE_BREAK = regex.compile(r"[\p{P}\s]")
 
 def _amounts(text: str, t: Tables) -> list[_Amount]:
     found: list[_Amount] = []
-    for fields in numeral_fields(text):
-        amount = _from_numeral(*fields)
-        if amount is not None:
-            found.append(amount)
+    for start, end, numeral, value, low, high in numeral_fields(text):
+        if _MULTIPLIER_ONLY.issuperset(numeral):
+            continue  # 千万, 万: bare multipliers follow the stricter rule below
+        arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
+        found.append(_Amount(start, end, value, low, high, not arabic, arabic,  # (positional: built per numeral)
+                             not _LARGE_MULTIPLIERS.isdisjoint(numeral), None,
+                             ("/" in numeral or "分之" in numeral) and "又" not in numeral))
+    numerals = len(found)
     for m in t.lone_re.finditer(text) if t.lone_chars_re.search(text) else ():  # (a quick test first)
         bound = t.context.bound_prefix.qualifier if m.group(1) else None
         end = m.end()
@@ -93,20 +97,17 @@ def _amounts(text: str, t: Tables) -> list[_Amount]:
             found.append(_Amount(m.start(), m.end(), None, Fraction(vague.low), Fraction(vague.high), chinese=True))
     for n in percent_word_spans(text):
         found.append(_Amount(n.start, n.end, n.value, n.low, n.high, chinese=True, is_percent=True))
-    found.sort(key=lambda a: (a.start, -a.end))
+    if len(found) > numerals:  # (numerals alone come in order, without overlaps: most texts)
+        found.sort(key=_amount_order)
     signs = t.sign_last_chars
-    return [_signed(a, text, t) if a.start and text[a.start - 1] in signs else a for a in found]
+    for i, a in enumerate(found):
+        if a.start and text[a.start - 1] in signs:
+            found[i] = _signed(a, text, t)
+    return found
 
 
-def _from_numeral(start: int, end: int, numeral: str, value: Fraction | None, low: Fraction | None,
-                  high: Fraction | None) -> _Amount | None:
-    """The amount of a numeral found by numbers.numeral_fields."""
-    if _MULTIPLIER_ONLY.issuperset(numeral):
-        return None  # 千万, 万: bare multipliers follow the stricter rule of _amounts
-    arabic = not _ARABIC_DIGITS.isdisjoint(numeral)
-    return _Amount(start, end, value, low, high, not arabic, arabic,  # (positional: built per numeral)
-                   not _LARGE_MULTIPLIERS.isdisjoint(numeral), None,
-                   ("/" in numeral or "分之" in numeral) and "又" not in numeral)
+def _amount_order(amount: _Amount) -> tuple[int, int]:
+    return amount.start, -amount.end
 
 
 def _signed(amount: _Amount, text: str, t: Tables) -> _Amount:
@@ -202,12 +203,13 @@ def _title_spans(text: str, t: Tables) -> list[tuple[int, int]]:
     return spans
 
 
-def find_quantities(text: str) -> list[QuantityMatch]:
+def find_quantities(text: str, simplified: bool = False) -> list[QuantityMatch]:
     """Every amount in ``text`` (a sentence or heading), left to right, non-overlapping.
 
     Traditional characters are read through the simplified view; spans and texts are
-    those of ``text`` as written."""
-    view = simplified_view(text)
+    those of ``text`` as written. ``simplified``: the caller knows that ``text`` holds no
+    traditional character (it is its own view)."""
+    view = text if simplified else simplified_view(text)
     matches = _find(view)
     if view is not text:
         matches = [m._replace(text=text[m.start:m.end]) for m in matches]
@@ -315,10 +317,10 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
         multiplier, pos = t.latin[text[pos]], pos + 1  # 5k元, 2w人
     if amount.arabic and text[pos : pos + 1] == " " and t.unit_re.match(text, pos + 1):
         pos += 1  # 3 km, 1 秒钟
-    surface = _match_at(t.unit_re, text, pos)
+    unit_match = t.unit_re.match(text, pos)
+    surface = unit_match.group() if unit_match else None
     if prefix is not None:
         return _prefixed(amount, prefix, surface, text, pos, t, multiplier, inner)
-    per = per_unit_before(text, start, t) if text.find(ctx.per_word, max(0, start - 8), start) >= 0 else None
     if surface is None:
         if text.startswith(t.ranks.top_suffix, pos) and amount.value is not None and any(
                 cue in text[max(0, start - t.ranks.cue_window) : start] for cue in t.ranks.top_cues):
@@ -331,7 +333,8 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
         return _implied(amount, text, pos, t, inner, multiplier)
     unit = t.units[surface]
     unit_end = pos + len(surface)
-    if not _guard_ok(unit, amount, text, unit_end, t, inner) or _not_this_unit(unit, amount, text, unit_end, t):
+    if unit.guard is not None and not _guard_ok(unit, amount, text, unit_end, t, inner) \
+            or _not_this_unit(unit, amount, text, unit_end, t):
         return None
     if text[start:amount.end] == "一" and not inner and (unit.article_one or text[start - 1 : start] in ctx.one_not_after):
         return None  # 一批, 一条: an article, not an amount; 同一户: the same
@@ -341,7 +344,8 @@ def _quantity_from(amount: _Amount, by_start: dict[int, _Amount], text: str, t: 
     if unit.kind == "count":
         if end < len(text) and text[end] in t.bracket_openers:
             end = alternative_unit(text, end, t)  # 47万户（套）
-    elif per is not None:
+    elif (per := per_unit_before(text, start, t) if text.find(ctx.per_word, max(0, start - 8), start) >= 0
+          else None) is not None:  # (looked for only here, where it counts)
         per_start, per_multiplier, per_unit = per  # 每千瓦时0.3元
         start = per_start
         canonical, factor = f"{canonical}/{per_unit.unit}", factor / (per_multiplier * per_unit.exact_factor)

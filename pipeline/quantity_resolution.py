@@ -57,7 +57,8 @@ def page_yuan_currency(text: str, matches) -> str:
 
 
 def _float(x: Fraction | None) -> float | None:
-    return None if x is None else float(x)
+    # float(x) is Rational.__float__, this very division, behind a Python-level call
+    return None if x is None else x.numerator / x.denominator
 
 
 def annotate_quantities(doc: Document) -> None:
@@ -65,13 +66,11 @@ def annotate_quantities(doc: Document) -> None:
 
     An amount that cannot be resolved (a value beyond floating point) costs that amount,
     recorded in ``doc.errors``, never the stage."""
-    from .isolation import isolated
-    from .quantities import find_quantities
+    from .script import has_traditional
 
-    found = []
-    for index, sentence in enumerate(doc.sentences):
-        matches = isolated(doc, "quantities", f"sentence {index}", find_quantities, sentence.text, default=())
-        found.extend((index, sentence.start, m) for m in matches)
+    # A page without traditional characters has none in any sentence: each sentence is
+    # then its own simplified view, and the per-sentence test is skipped.
+    found = _sentence_matches(doc, not has_traditional(doc.text))
     page_yuan = page_yuan_currency(doc._written or doc.text, [m for _, _, m in found])
     quantities = []
     for index, offset, match in found:
@@ -85,3 +84,28 @@ def annotate_quantities(doc: Document) -> None:
                            "value": value, "low": low, "high": high, "unit": r.unit, "qualifier": r.qualifier,
                            "dimension": r.dimension, "sentence": index})
     doc.quantities = records(Quantity, quantities)
+
+
+def _sentence_matches(doc: Document, simplified: bool) -> list[tuple[int, int, QuantityMatch]]:
+    """(sentence index, sentence start, match) of every amount of every sentence.
+
+    A sentence whose extraction fails costs that sentence alone, recorded in ``doc.errors``
+    as ``isolation.isolated`` records a unit; one ``try`` around the loop, resumed after the
+    failed sentence, instead of a call of ``isolated`` per sentence."""
+    from .quantities import find_quantities
+
+    found: list[tuple[int, int, QuantityMatch]] = []
+    sentences = doc.sentences
+    index = 0
+    while index < len(sentences):
+        try:
+            for index in range(index, len(sentences)):
+                sentence = sentences[index]
+                matches = find_quantities(sentence.text, simplified)
+                if matches:
+                    start = sentence.start
+                    found.extend([(index, start, m) for m in matches])
+        except Exception as exc:  # noqa: BLE001 — recorded per sentence, the stage goes on
+            doc.errors.append(f"quantities: sentence {index}: {type(exc).__name__}: {exc}")
+        index += 1
+    return found

@@ -7,7 +7,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pipeline
-from pipeline.clean import _normalised_key, clean, clean_rules, content_key
+from pipeline.clean import _normalised_key, clean, clean_rules, content_key, paragraph_keys
+from pipeline.sentences import split_sentences
 from pipeline.score import evaluate
 from conftest import GOLD
 
@@ -176,6 +177,14 @@ _NORMALISATION_TRAPS = ("中文内容的数据，。、：；！？“”（）�
 def test_the_content_key_shortcut_agrees_with_nfkc(text):
     """Most text takes the one-pass key; any text must get the key NFKC defines."""
     assert content_key(text) == _normalised_key(text)
+
+
+@pytest.mark.parametrize("text", ["增长5%。 下降3%！\t完成。", "第一句。\x1c第二句。", "cafe\u0301。 咖啡。", "一句。  \U0001d15f两句。"])
+def test_a_paragraph_key_joined_from_its_sentences_is_its_own_key(text):
+    spans = split_sentences(text)
+    key, keys = paragraph_keys(text, spans)
+    assert key == content_key(text)
+    assert keys == [content_key(text[start:end]) for start, end in spans]
 
 
 def test_the_content_key_ignores_width_punctuation_and_composition():
