@@ -30,7 +30,7 @@ from .entity_names import load_rules as load_name_rules
 from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
-from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
+from .entity_context import page_quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
 from .entity_foreign import foreign_places
 from .entity_latin import latin_organisations
 from .kb import KBEntry, KnowledgeBase, knowledge_base
@@ -521,11 +521,9 @@ def annotate_entities(doc: Document) -> None:
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
     province = most_mentioned.get("province")
-    for index, sentence in enumerate(doc.sentences if province else ()):  # “黎从榕”: the page's counties
-        if "“" not in sentence.text and '"' not in sentence.text:
-            continue
-        quoted = [Found(i, i + 1, sentence.text[i], "kb", ids=(entity_id,))
-                  for i, entity_id in quoted_abbreviations(sentence.text, province, kb)
+    for index, found_ids in page_quoted_abbreviations(texts, province, kb).items():  # “黎从榕”: the page's counties
+        text = texts[index]
+        quoted = [Found(i, i + 1, text[i], "kb", ids=(entity_id,)) for i, entity_id in found_ids
                   if not any(f.start <= i < f.end for f in per_sentence[index])]
         if quoted:
             per_sentence[index] = sorted(per_sentence[index] + quoted, key=lambda f: f.start)
