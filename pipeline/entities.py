@@ -30,7 +30,7 @@ from .entity_names import load_rules as load_name_rules
 from .entity_boundaries import ordinary_phrase, single_neighbour, straddles
 from .entity_scope import levels_up, resolve_scope, section_title_ids
 from .entity_scope import most_mentioned_by_level as find_most_mentioned
-from .entity_context import quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
+from .entity_context import page_quoted_abbreviations, county_stems, page_places, resolve_homonym, supported
 from .entity_foreign import foreign_places
 from .entity_latin import latin_organisations
 from .kb import KBEntry, KnowledgeBase, knowledge_base
@@ -104,6 +104,9 @@ class _Compiled:
     countries_abroad: frozenset[str]  # the ids of countries but China: places abroad may follow them
     phrase_heads: tuple[str, ...]
     event_heads: tuple[str, ...]
+    # the first characters of the street suffixes, event heads and phrase heads: most names
+    # are followed by none of them, one look-up instead of three prefix tests
+    name_followers: frozenset[str]
     abbreviation_run: re.Pattern
     # two abbreviations together, the precondition of a run: a pattern that starts with a
     # character class lets re skip to the candidate characters, several times faster
@@ -189,6 +192,8 @@ def _compiled() -> _Compiled:
         county_stems=_both_scripts(county_stems(kb)),
         phrase_heads=tuple(rules.phrase_heads),
         event_heads=tuple(with_traditional(rules.event_heads)),
+        name_followers=frozenset(word[0] for word in (*rules.street_suffixes, *with_traditional(rules.event_heads),
+                                                       *rules.phrase_heads)),
         abbreviation_run=re.compile(f"{abbreviation}{{2,4}}"),
         abbreviation_pair=re.compile(f"{abbreviation}(?={abbreviation})"),
         official=official,
@@ -247,10 +252,11 @@ def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[F
                 continue
             found.append(Found(start, end, surface, "scope", level=payload))
             continue
-        if text.startswith(c.street_suffixes, end, end + 2) and _is_place(payload):
-            continue  # 山西路: a street, not the province
-        if text.startswith(c.event_heads, end) and _is_place(payload):
-            continue  # 杭州亚运会: the place is nested in the event's name
+        if text[end : end + 1] in c.name_followers:
+            if text.startswith(c.street_suffixes, end, end + 2) and _is_place(payload):
+                continue  # 山西路: a street, not the province
+            if text.startswith(c.event_heads, end) and _is_place(payload):
+                continue  # 杭州亚运会: the place is nested in the event's name
         followed = end < len(text)  # (by the name as matched, even when a shorter one is kept)
         if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
@@ -260,8 +266,8 @@ def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[F
                 continue
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
-        if followed and surface not in c.official and text.startswith(c.phrase_heads, end) \
-                and payload[0].startswith("org:") and ordinary_phrase(surface):
+        if followed and text[end : end + 1] in c.name_followers and surface not in c.official \
+                and text.startswith(c.phrase_heads, end) and payload[0].startswith("org:") and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", payload))
         abroad = abroad or payload[0] in c.countries_abroad
@@ -274,10 +280,11 @@ def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[F
         found += [Found(i, i + 1, text[i], "kb", ids=(c.rules.province_abbreviations[text[i]],))
                   for s, e in runs for i in range(s, e)]
         found.sort(key=lambda f: f.start)
-    found = _with_latin_names(text, found)
+    if _CAPITAL.search(text):  # (most sentences have no capital letter, so no Latin-script name)
+        found = _with_latin_names(text, found)
     if abroad:
         found = _with_foreign_places(text, found)
-    cues = _cue_kinds(cue_matches, c)
+    cues = _cue_kinds(cue_matches, c) if cue_matches else set()  # (most sentences hold no cue word)
     bodies = []
     if "body" in cues:  # 政府, 委, 统计局 … somewhere in the sentence
         places = [f for f in found if f.kind == "kb" and f.ids[0].startswith("adm:")]
@@ -319,9 +326,8 @@ def _simplified_view(text: str) -> str:
 
 
 def _with_latin_names(text: str, found: list[Found]) -> list[Found]:
-    """``found`` and the Latin-script organisations of the sentence (LG Chem; entity_latin)."""
-    if not _CAPITAL.search(text):
-        return found
+    """``found`` and the Latin-script organisations of the sentence (LG Chem; entity_latin),
+    which holds a capital letter (the caller's test)."""
     known = [(f.start, f.end, "ORG" if f.kind == "org" or (f.ids and f.ids[0].startswith("org:")) else f.kind)
              for f in found]
     extra = [Found(s, e, text[s:e], "org", ids=(f"org:{name}",))
@@ -515,11 +521,9 @@ def annotate_entities(doc: Document) -> None:
     scope_cache: dict[tuple[str, int | None], str | None] = {}
     most_mentioned = find_most_mentioned(counts, c)  # level → the document-wide fallback of resolve_scope
     province = most_mentioned.get("province")
-    for index, sentence in enumerate(doc.sentences if province else ()):  # “黎从榕”: the page's counties
-        if "“" not in sentence.text and '"' not in sentence.text:
-            continue
-        quoted = [Found(i, i + 1, sentence.text[i], "kb", ids=(entity_id,))
-                  for i, entity_id in quoted_abbreviations(sentence.text, province, kb)
+    for index, found_ids in page_quoted_abbreviations(texts, province, kb).items():  # “黎从榕”: the page's counties
+        text = texts[index]
+        quoted = [Found(i, i + 1, text[i], "kb", ids=(entity_id,)) for i, entity_id in found_ids
                   if not any(f.start <= i < f.end for f in per_sentence[index])]
         if quoted:
             per_sentence[index] = sorted(per_sentence[index] + quoted, key=lambda f: f.start)

@@ -19,7 +19,9 @@ A name that several divisions carry is linked by the page, never by a guess:
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -77,22 +79,27 @@ def resolve_homonym(candidates: tuple[str, ...], places: frozenset[str], kb: Kno
 _QUOTED = re.compile("[“\"]([\u4e00-\u9fff]{2,4})[”\"]")
 
 
-def quoted_abbreviations(text: str, province: str | None, kb: KnowledgeBase) -> list[tuple[int, str]]:
-    """(position, id) of the divisions a quoted run of one-character abbreviations names on
-    a page about ``province`` (“黎从榕” on a page about 贵州: 黎平县, 从江县, 榕江县): every
-    character must start the name of exactly one prefecture or county of that province, else
-    the quote is a phrase (“桥头堡”) and nothing is read."""
-    if province is None or "“" not in text and '"' not in text:
-        return []
+def page_quoted_abbreviations(texts: list[str], province: str | None,
+                               kb: KnowledgeBase) -> dict[int, list[tuple[int, str]]]:
+    """(position, id) of the divisions a quoted run of one-character abbreviations names in
+    each of ``texts`` (a page's sentences) that has any, by the text's index, on a page about
+    ``province`` (“黎从榕” on a page about 贵州: 黎平县, 从江县, 榕江县): every character must
+    start the name of exactly one prefecture or county of that province, else the quote is
+    a phrase (“桥头堡”) and nothing is read. One search over the texts joined by a line
+    break, which no quote match holds (each text's matches are its own), not one per text."""
+    if province is None:
+        return {}
     index = _first_characters(province)
-    out = []
-    for match in _QUOTED.finditer(text):
+    starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))  # of each in the joined text
+    out: dict[int, list[tuple[int, str]]] = {}
+    for match in _QUOTED.finditer("\n".join(texts)):
         run = match.group(1)
         if run in kb.surfaces or run[0] not in index:  # (most quotes fail at their first character)
             continue
         ids = [index.get(char) for char in run]
         if all(ids):
-            out += [(match.start(1) + i, entity_id) for i, entity_id in enumerate(ids)]
+            at = bisect.bisect_right(starts, match.start()) - 1
+            out.setdefault(at, []).extend((match.start(1) - starts[at] + i, entity_id) for i, entity_id in enumerate(ids))
     return out
 
 
