@@ -81,10 +81,11 @@ class SubjectResolver:
         self._starts = [s.start for s in doc.sentences]
         self._all_mentions = sorted((m.start, m.end, m.text, e.id, e.type) for e in doc.entities for m in e.mentions)
         self.scope = doc.scope or self._named_scope()
-        self.mentions = self._mentions_by_sentence()
-        self.section_subjects = self._section_subjects()
-        self.default = self._page_subject()
-        self.company = self._main_company()
+        # (the rest serves the subjects of amounts: a page without any needs only its scope)
+        self.mentions = self._mentions_by_sentence() if doc.quantities else {}
+        self.section_subjects = self._section_subjects() if doc.quantities else {}
+        self.default = self._page_subject() if doc.quantities else None
+        self.company = self._main_company() if doc.quantities else None
         self._candidates: dict[int, _Candidates] = {}
         self._subjects: dict[int, Subject | None] = {}
         self._list_or_comparison: dict[int, bool] = {}
