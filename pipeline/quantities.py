@@ -243,7 +243,8 @@ def _find(text: str) -> list[QuantityMatch]:
             continue
         if not (amount.arabic or amount.has_multiplier or amount.is_percent) \
                 and text[amount.end : amount.end + 1] not in followers \
-                and (not amount.start or text[amount.start - 1] not in precursors):
+                and (not amount.start or text[amount.start - 1] not in precursors) \
+                and not t.unit_re.match(text, amount.end):
             continue  # 一些, 统一, 大陆: nothing next to it makes it an amount (_quantity_from gives None)
         if titles and any(s < amount.start < e for s, e in titles):
             continue

@@ -229,8 +229,9 @@ class Tables:
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
     trigger_re: re.Pattern
     # A numeral without Arabic digits or a multiplier (一, 两, 几) is an amount only by what
-    # stands next to it: one of these after it (a unit's, a frame's or a range sign's first
-    # character, 多/余, 强), or one of these before it (第, a currency's last character).
+    # stands next to it: a unit right after it, or one of these after it (a frame's or a
+    # range sign's first character, 多/余, 强), or one of these before it (第, a currency's
+    # last character).
     plain_numeral_followers: frozenset[str]
     plain_numeral_precursors: frozenset[str]
 
@@ -330,7 +331,7 @@ def tables() -> Tables:
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
         trigger_re=any_character(set(NUMERAL_CHARS) | set("十百千万亿") | {w.surface[0] for w in words}),
-        plain_numeral_followers=frozenset({u.surface[0] for u in units} | {f.suffix[0] for f in frames}
+        plain_numeral_followers=frozenset({f.suffix[0] for f in frames}
                                           | {s[0] for s in context.range_connectors + context.product_signs}
                                           | set(context.inner_approximation) | set(ranks.top_suffix[:1])),
         plain_numeral_precursors=frozenset({p[-1] for p in prefixes} | {" ", "第"}),
