@@ -14,6 +14,7 @@ import re
 import sys
 import unicodedata
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -565,10 +566,10 @@ _MAX_COMPARED_CHARS = 5000
 _BATCH_CHARS = 1 << 16
 
 
-def _coded_in_batches(keys: list[str]) -> list[tuple[memoryview | None, int]]:
+def _coded_in_batches(keys: list[str]) -> Iterator[tuple[memoryview | None, int]]:
     """For each key, the ``_trigram_codes`` of the batch of keys it was joined in and where
-    it starts there (codes None: read the key alone with ``_trigrams``)."""
-    placed: list[tuple[memoryview | None, int]] = []
+    it starts there (codes None: read the key alone with ``_trigrams``). A generator: only
+    the batch being read is held."""
     first = 0
     while first < len(keys):
         last, size = first + 1, len(keys[first])
@@ -579,10 +580,9 @@ def _coded_in_batches(keys: list[str]) -> list[tuple[memoryview | None, int]]:
         codes = _trigram_codes(joined) if len(joined) >= 3 else None
         at = 0
         for key in keys[first:last]:
-            placed.append((codes, at))
+            yield codes, at
             at += len(key)
         first = last
-    return placed
 
 
 def _drop_duplicate_paragraphs(result: Cleaned, rules: CleanRules) -> None:

@@ -235,7 +235,8 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
             stack.append(section)
             spans = [(0, len(para.text))]
         else:
-            spans = para.sentences  # (split, and keyed, by cleaning)
+            spans, keys = para.sentences, para.sentence_keys  # (split, and keyed, by cleaning)
+            para.sentences = para.sentence_keys = []  # (read once: a long page's spans go as they are used)
         section_id = stack[-1].id if stack else None
         path = [s.title for s in stack[:-1]] if para.kind == "heading" else [s.title for s in stack]
         kept: list[tuple[int, int]] = []
@@ -243,7 +244,7 @@ def build_document(doc: Document, raw: str, marked: list = ()) -> None:
         if para.kind == "heading":  # headings repeat legitimately: never compared
             kept = spans
         else:
-            for (start, end), key in zip(spans, para.sentence_keys):
+            for (start, end), key in zip(spans, keys):
                 if len(key) >= min_repeat and key in seen_sentences:
                     slices = _raw_slices(pieces_of, start, end)
                     doc.dropped.append(Dropped(text=para.text[start:end], reason="duplicate", raw_start=slices[0][0],

@@ -237,9 +237,15 @@ def _find(text: str) -> list[QuantityMatch]:
                                      unit=entry.canonical, dimension=entry.dimension, qualifier=qualifier))
     word_spans = [(m.start, m.end) for m in matches]
     taken_until = 0
+    followers, precursors = t.plain_numeral_followers, t.plain_numeral_precursors
     for amount in amounts:
         if amount.start < taken_until or word_spans and any(s <= amount.start < e for s, e in word_spans):
             continue
+        if not (amount.arabic or amount.has_multiplier or amount.is_percent) \
+                and text[amount.end : amount.end + 1] not in followers \
+                and (not amount.start or text[amount.start - 1] not in precursors) \
+                and not t.unit_re.match(text, amount.end):
+            continue  # 一些, 统一, 大陆: nothing next to it makes it an amount (_quantity_from gives None)
         if titles and any(s < amount.start < e for s, e in titles):
             continue
         found = _quantity_from(amount, by_start, text, t)

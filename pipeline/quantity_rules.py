@@ -228,6 +228,12 @@ class Tables:
     minus_words: tuple[str, ...]
     amount_final_chars: frozenset[str]  # after one of these a hyphen connects, it is no minus
     trigger_re: re.Pattern
+    # A numeral without Arabic digits or a multiplier (一, 两, 几) is an amount only by what
+    # stands next to it: a unit right after it, or one of these after it (a frame's or a
+    # range sign's first character, 多/余, 强), or one of these before it (第, a currency's
+    # last character).
+    plain_numeral_followers: frozenset[str]
+    plain_numeral_precursors: frozenset[str]
 
 
 def _units() -> list[Unit]:
@@ -269,6 +275,9 @@ def tables() -> Tables:
                               and u.position != "before")
     multiplier_alt = alternation(lone)
     prefixes = [u for u in before_units]
+    ranks = load_section("quantity_context.yaml", "ranks", RankRules)
+    if any(not f.suffix for f in frames):  # (plain_numeral_followers reads each suffix's first character)
+        raise RulesError(f"{rules_path('units.yaml')}: a frame needs a suffix")
     return Tables(
         units=after_units | before_units,
         # The hot patterns that are literal words (and a look-ahead at ASCII letters) are
@@ -299,7 +308,7 @@ def tables() -> Tables:
         bridge_re=regex.compile(f"({alternation(before)})(?:{alternation(context.bridge_verbs)})"
                                 f"[^\\p{{P}}\\s]{{0,{context.bridge_max_chars}}}$"),
         bridge_initials=frozenset(v[0] for v in context.bridge_verbs),
-        ranks=load_section("quantity_context.yaml", "ranks", RankRules),
+        ranks=ranks,
         context=context,
         implied=tuple(load_entries("quantity_context.yaml", "implied_units", ImpliedUnit)),
         guards=guards,
@@ -322,6 +331,10 @@ def tables() -> Tables:
         amount_final_chars=frozenset(NUMERAL_CHARS) | {u.surface[-1] for u in units} | set("%％)）]】"),
         # Any character that can start an amount: a sentence without one has none.
         trigger_re=any_character(set(NUMERAL_CHARS) | set("十百千万亿") | {w.surface[0] for w in words}),
+        plain_numeral_followers=frozenset({f.suffix[0] for f in frames}
+                                          | {s[0] for s in context.range_connectors + context.product_signs}
+                                          | set(context.inner_approximation) | set(ranks.top_suffix[:1])),
+        plain_numeral_precursors=frozenset({p[-1] for p in prefixes} | {" ", "第"}),
     )
 
 
