@@ -176,3 +176,65 @@ def test_a_malformed_time_rule_names_its_file_and_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", str(page)], cwd=copy, capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert f"times.yaml:{line}" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------- the fast search
+
+
+def _both_searches(text: str):
+    import dataclasses
+
+    from pipeline import times
+
+    c = times._compiled()
+    assert c.fast is not None  # (the rules hold nothing the standard library's engine reads otherwise)
+    slow = dataclasses.replace(c, fast=None)
+
+    def found(compiled):
+        return [_read(times, compiled, match, fast_groups) for match, fast_groups in times._matches(compiled, text)]
+
+    return found(c), found(slow)
+
+
+def _read(times, c, match, fast_groups):
+    last = match.lastgroup or ""
+    index = int(last[1:]) if last in c.rule_groups else next(
+        i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
+    if fast_groups is None:
+        groups = {k: v for k in c.rule_names[index] if (v := match.group(k)) is not None}
+    else:
+        groups = times._named_groups(match, fast_groups[index], c.rule_names[index])
+    return (*match.span(), index, groups)
+
+
+@pytest.mark.parametrize("text", [
+    "\n".join(case["text"] for case in CORPUS["cases"]),
+    "\n".join(CORPUS["negative"]),
+    # regex's digits that Python's Unicode does not know (U+11F50 …), beyond the plane: regex runs
+    "2024年一季度，\U00011f50\U00011f51年增长5%。𠀀2023年末",
+    "٢٠٢٤年 ２０２４年 2024　年 2024\x1c年 2023年3月\u3000至2024年5月 二〇二四年 Q3 2024 2024/25财年",
+])
+def test_the_fast_search_finds_what_regex_finds(text):
+    fast, slow = _both_searches(text)
+    assert fast == slow and slow
+
+
+@pytest.mark.parametrize("pattern", [r"\w+年", r"(?i)q[1-4]", r"(?>20\d\d)年", r"(?:2024年){e<=1}", r"[[a-z]]年",
+                                     r"(?<y>\d{4})年", r"(?P=y)", r"\p{Latin}年", r"[]年]"])
+def test_syntax_the_fast_search_does_not_translate(pattern):
+    from pipeline import times
+
+    assert times._for_re(pattern, "g") is None
+
+
+def test_the_fast_search_reads_classes_as_regex_does():
+    import re
+
+    from pipeline import times
+
+    translated, names = times._for_re(r"(?P<y>\d{4})\s?年(?P<y>\p{Han})", "g")
+    assert names == ["y", "y"] and "(?P<g0>" in translated and "(?P<g1>" in translated
+    search = re.compile(translated)
+    assert search.fullmatch("2024\u3000年中") and search.fullmatch("2024年中")
+    assert not search.fullmatch("2024\x1c年中")  # (\x1c is a space to the standard library, not to regex)
+    assert not search.fullmatch("2024年a")
