@@ -347,8 +347,11 @@ class _Found:
 _CJK_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+_FULL_WIDTH_QUARTERS = str.maketrans("１２３４", "1234")  # (the table made once, not per number)
+
+
 def _number(text: str) -> int | None:
-    text = text.translate(str.maketrans("１２３４", "1234"))
+    text = text.translate(_FULL_WIDTH_QUARTERS)
     if text.isdigit():
         return int(text)
     if len(text) == 4 and all(c in _CJK_DIGITS for c in text):  # 二〇二四: a year read digit by digit
