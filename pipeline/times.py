@@ -112,7 +112,8 @@ class _Compiled:
     base_before: tuple[str, ...]  # (tuples: str.endswith tries them all in one call)
     base_is_before: tuple[str, ...]
     publication_year: tuple[tuple[regex.Pattern, YearPhrase], ...]
-    publication_dates: tuple[tuple[regex.Pattern, DateRule], ...]
+    # (with each, the same search in the standard library's engine, or None: see _Fast)
+    publication_dates: tuple[tuple[regex.Pattern, re.Pattern | None, DateRule], ...]
     date_line: regex.Pattern
 
 
@@ -154,12 +155,12 @@ _PIECE = re.compile(r"\\p\{\w+\}|\\.|\(\?P<\w+>|\(\?(?:[:=!]|<[=!])?|\[\^?|\]|\{
 _QUANTIFIER = re.compile(r"\{\d*,?\d*\}")
 
 
-def _for_re(pattern: str, prefix: str) -> tuple[str, list[str]] | None:
+def _for_re(pattern: str, prefix: str | None) -> tuple[str, list[str]] | None:
     """``pattern`` (regex's syntax) in the standard library's, matching the same strings in a
     text of the Basic Multilingual Plane, and the names of its groups: each class by property
     written out as regex reads it; the n-th named group renamed ``<prefix><n>`` (the standard
-    library refuses a name given twice). None for any other syntax, which the two engines
-    may read otherwise (then regex runs)."""
+    library refuses a name given twice), or kept without a prefix. None for any other
+    syntax, which the two engines may read otherwise (then regex runs)."""
     classes = _bmp_classes()
     out: list[str] = []
     names: list[str] = []
@@ -171,9 +172,9 @@ def _for_re(pattern: str, prefix: str) -> tuple[str, list[str]] | None:
         if piece in classes:
             out.append(classes[piece] if in_class else f"[{classes[piece]}]")
         elif piece.startswith("\\"):
-            if piece[1].isalnum():  # \w, \b, another property, \1, \n, \u4e00 …
+            if piece[1].isalnum() and piece[1] not in "ntrf":  # \w, \b, another property, \1, \u4e00 …
                 return None
-            out.append(piece)  # an escaped punctuation mark: the same literal
+            out.append(piece)  # an escaped punctuation mark or \n, \t …: the same character
         elif in_class:
             if piece == "]":
                 in_class = False
@@ -184,7 +185,7 @@ def _for_re(pattern: str, prefix: str) -> tuple[str, list[str]] | None:
             in_class = class_opened = True
             out.append(piece)
         elif piece.startswith("(?P<"):
-            out.append(f"(?P<{prefix}{len(names)}>")
+            out.append(piece if prefix is None else f"(?P<{prefix}{len(names)}>")
             names.append(piece[4:-1])
         elif piece == "(?":  # a flag, an atomic group, a branch reset, regex's (?<name> …
             return None
@@ -224,6 +225,15 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
     except re.error:  # (a lookbehind of no fixed width: regex's syntax)
         return None
     return _Fast(candidates, search, tuple(groups))
+
+
+def _compiled_for_re(pattern: str) -> re.Pattern | None:
+    """``pattern`` compiled by the standard library (_for_re, its names kept), or None."""
+    translated = _for_re(pattern, None)
+    try:
+        return None if translated is None else re.compile(translated[0])
+    except re.error:  # (a name given twice, a lookbehind of no fixed width)
+        return None
 
 
 def _first_characters(pattern: str) -> frozenset[str] | None:
@@ -309,7 +319,7 @@ def _compiled() -> _Compiled:
         base_is_before=tuple(rules.base_is_before),
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
-        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), p)
+        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), _compiled_for_re(_expand(p.pattern, m)), p)
                                 for p in load_entries("times.yaml", "publication_dates", DateRule)),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
@@ -337,8 +347,11 @@ class _Found:
 _CJK_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+_FULL_WIDTH_QUARTERS = str.maketrans("１２３４", "1234")  # (the table made once, not per number)
+
+
 def _number(text: str) -> int | None:
-    text = text.translate(str.maketrans("１２３４", "1234"))
+    text = text.translate(_FULL_WIDTH_QUARTERS)
     if text.isdigit():
         return int(text)
     if len(text) == 4 and all(c in _CJK_DIGITS for c in text):  # 二〇二四: a year read digit by digit
@@ -705,8 +718,9 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
     c = _compiled()
     visible = _without_front_matter(raw)
     for text in [*datelines, visible]:
-        for pattern, rule in c.publication_dates:
-            match = pattern.search(text)
+        in_bmp = not _BEYOND_BMP.search(text)
+        for pattern, fast_pattern, rule in c.publication_dates:
+            match = (fast_pattern if in_bmp and fast_pattern is not None else pattern).search(text)
             if match:
                 date = _date(match)
                 if date:

@@ -238,3 +238,15 @@ def test_the_fast_search_reads_classes_as_regex_does():
     assert search.fullmatch("2024\u3000年中") and search.fullmatch("2024年中")
     assert not search.fullmatch("2024\x1c年中")  # (\x1c is a space to the standard library, not to regex)
     assert not search.fullmatch("2024年a")
+
+
+def test_the_fast_publication_dates_find_what_regex_finds():
+    from pipeline import times
+
+    texts = ["新华社北京2024年3月5日电（记者 王明）", "发布时间：2011-05-31\n今年", "發布時間：2021/10/12 10:30",
+             "来源：某某日报 2020-04-03", "日期：\n2022年7月8日", "时间：" + "很" * 31 + "2022年7月8日", "2024年13月5日电"]
+    for slow, fast, _ in times._compiled().publication_dates:
+        assert fast is not None
+        for text in texts:
+            a, b = slow.search(text), fast.search(text)
+            assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
