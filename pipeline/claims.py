@@ -33,8 +33,7 @@ from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, any_character, compile_rule, load_entries, load_fields, rule_pattern
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
-from . import segment
-from .segment import runs, words
+from .segment import alone_in_dictionary, runs, words
 from .subjects import SubjectResolver
 
 
@@ -466,7 +465,7 @@ def _first_marker_end(sentence: str, kind: str, reach: int) -> float:
             continue
         if start + at >= reach:
             break  # (a marker here, or later, ends after reach)
-        if _in_no_dictionary_word(run, at):  # (seven times in ten: no need to segment the run)
+        if alone_in_dictionary(run, at):  # (seven times in ten: no need to segment the run)
             return min(start + at + 1, first_end)
         end = start
         for word in words(run):
@@ -474,25 +473,6 @@ def _first_marker_end(sentence: str, kind: str, reach: int) -> float:
             if word in single:
                 return min(end, first_end)
     return first_end
-
-
-def _in_no_dictionary_word(run: str, position: int) -> bool:
-    """True when no word of two or more characters of the segmenter's dictionary holds the
-    character at ``position`` of ``run``: ``words(run)`` (without HMM) then has it as a word
-    of its own, since every longer word it gives is a dictionary word (its joined runs of
-    letters and digits hold no ideograph). A few dictionary look-ups per character before
-    it, where segmenting the run costs a hundred times as much."""
-    freq = segment._jieba().dt.FREQ  # word → count; the prefixes of words are held with count 0
-    for start in range(position + 1):
-        end, fragment = start, run[start]
-        while fragment in freq:  # (the words from ``start`` on, as the segmenter finds them)
-            if end >= position and end > start and freq[fragment]:
-                return False
-            end += 1
-            if end == len(run):
-                break
-            fragment = run[start : end + 1]
-    return True
 
 
 def _indicator(clause_before: str, subject_text: str | None, after: str) -> str:

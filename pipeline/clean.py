@@ -21,6 +21,7 @@ from typing import Literal
 import regex
 from pydantic import Field
 
+from .bmp_regex import BEYOND_BMP
 from .model import Dropped
 from .rules import RuleEntry, load_entries, load_section
 from .segment import word_crosses
@@ -405,9 +406,6 @@ def _starter_decompositions() -> tuple[dict[str, str], re.Pattern]:
     return table, re.compile("[" + re.escape("".join(table)) + "]")
 
 
-_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
-
-
 @functools.cache
 def _not_content_bmp() -> re.Pattern:
     """``_NOT_CONTENT`` for text inside the Basic Multilingual Plane, as an ``re`` class.
@@ -492,7 +490,7 @@ def paragraph_keys(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[s
         strip = _not_content_bmp().sub
         keys = [strip("", text[start:end]) for start, end in spans]
         return ("".join(keys) if _kept_spaces().search(text) is None else strip("", text)), keys
-    return _normalised_key(text), [content_key(text[start:end]) for start, end in spans]
+    return _normalised_key(text), content_keys(text, spans)
 
 
 @functools.cache
@@ -507,7 +505,7 @@ def _normalised_key(text: str) -> str:
     """``content_key`` by its definition, for any text."""
     table, pattern = _starter_decompositions()
     normal = unicodedata.normalize("NFKC", pattern.sub(lambda m: table[m.group()], text))
-    not_content = _NOT_CONTENT if _BEYOND_BMP.search(normal) else _not_content_bmp()
+    not_content = _NOT_CONTENT if BEYOND_BMP.search(normal) else _not_content_bmp()
     return not_content.sub("", normal)
 
 

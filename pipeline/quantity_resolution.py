@@ -87,25 +87,15 @@ def annotate_quantities(doc: Document) -> None:
 
 
 def _sentence_matches(doc: Document, simplified: bool) -> list[tuple[int, int, QuantityMatch]]:
-    """(sentence index, sentence start, match) of every amount of every sentence.
-
-    A sentence whose extraction fails costs that sentence alone, recorded in ``doc.errors``
-    as ``isolation.isolated`` records a unit; one ``try`` around the loop, resumed after the
-    failed sentence, instead of a call of ``isolated`` per sentence."""
+    """(sentence index, sentence start, match) of every amount of every sentence; a sentence
+    whose extraction fails costs that sentence alone (isolation.isolated_each)."""
+    from .isolation import isolated_each
     from .quantities import find_quantities
 
-    found: list[tuple[int, int, QuantityMatch]] = []
     sentences = doc.sentences
-    index = 0
-    while index < len(sentences):
-        try:
-            for index in range(index, len(sentences)):
-                sentence = sentences[index]
-                matches = find_quantities(sentence.text, simplified)
-                if matches:
-                    start = sentence.start
-                    found.extend([(index, start, m) for m in matches])
-        except Exception as exc:  # noqa: BLE001 — recorded per sentence, the stage goes on
-            doc.errors.append(f"quantities: sentence {index}: {type(exc).__name__}: {exc}")
-        index += 1
+    found: list[tuple[int, int, QuantityMatch]] = []
+    for index, matches in isolated_each(doc, "quantities", sentences, lambda s: find_quantities(s.text, simplified)):
+        if matches:
+            start = sentences[index].start
+            found.extend([(index, start, m) for m in matches])
     return found

@@ -59,8 +59,20 @@ def word_may_cross(text: str, position: int) -> bool:
     build its word graph, and ``text`` holds nothing jieba joins on its own. A few
     dictionary look-ups, where segmenting costs tens of microseconds: most positions
     next to a name are crossed by no entry."""
-    if _JOINED_OUTSIDE_DICTIONARY.search(text):
-        return True
+    return bool(_JOINED_OUTSIDE_DICTIONARY.search(text)) or _entry_across(text, position)
+
+
+def alone_in_dictionary(text: str, position: int) -> bool:
+    """True when no entry of two or more characters of the dictionary holds the character at
+    ``position``: for an ideograph, ``words(text)`` (without HMM) then gives it as a word of
+    its own (the runs jieba joins outside its dictionary hold no ideograph), for a few
+    dictionary look-ups instead of segmenting ``text``."""
+    return not (_entry_across(text, position) or _entry_across(text, position + 1))
+
+
+def _entry_across(text: str, position: int) -> bool:
+    """True when an entry of the dictionary spans ``position`` (a character on either side),
+    read as jieba reads it to build its word graph."""
     freq = _jieba().dt.FREQ  # word → count; the prefixes of words are held with count 0
     for start in range(position):
         end, fragment = start + 1, text[start]

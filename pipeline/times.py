@@ -26,16 +26,9 @@ from typing import Literal
 
 import regex
 
-try:  # the standard library's parser of regular expressions (regex has none to ask), to read
-    # which characters an expression can start with; private, so a Python without it only
-    # searches more (every expression at every position of a window)
-    import re._constants as _sre
-    import re._parser as _sre_parse
-except ImportError:
-    _sre = _sre_parse = None
-
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
+from .bmp_regex import BEYOND_BMP, compiled_for_re, first_characters, for_re
 from .rules import RuleEntry, RulesError, any_character, load_entries, load_fields, rules_path
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
@@ -106,7 +99,7 @@ class _Compiled:
     names: tuple[str, ...]  # the expressions' own groups (y, m, q …)
     rule_names: tuple[tuple[str, ...], ...]  # for each expression, the groups its own pattern holds
     search: regex.Pattern  # every expression, one group per rule: r0, r1 …
-    fast: _Fast | None  # None: the rules hold what _for_re does not translate (then `search` runs)
+    fast: _Fast | None  # None: the rules hold what for_re does not translate (then `search` runs)
     year_list: regex.Pattern
     base_is_after: regex.Pattern
     base_before: tuple[str, ...]  # (tuples: str.endswith tries them all in one call)
@@ -126,89 +119,19 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------------------- the search in the standard library
 
-# A character beyond the Basic Multilingual Plane: a text with one is searched by regex
-# (the classes below are regex's own, read over that plane only, so as to cost little at start-up).
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
-_PROPERTY_ESCAPES = (r"\d", r"\s", r"\p{Han}")  # the classes by property the rules use
-
-
-@functools.cache
-def _bmp_classes() -> dict[str, str]:
-    """Each class by property as the standard library is to read it (inside […]) so as to
-    match what regex matches in the Basic Multilingual Plane: the escape itself where the two
-    engines agree there (\\d, in this version), else regex's code points written out (the
-    engines' Unicode differs: the standard library's \\s holds \\x1c–\\x1f, regex's not)."""
-    plane = "".join(map(chr, range(0x10000)))
-    classes = {}
-    for escape in _PROPERTY_ESCAPES:  # (a run of matches in the plane's characters is a range)
-        runs = [(m.start(), m.end() - 1) for m in regex.finditer(f"{escape}+", plane)]
-        if escape[1] in "ds" and runs == [(m.start(), m.end() - 1) for m in re.finditer(f"{escape}+", plane)]:
-            classes[escape] = escape  # (shorter: the standard library compiles a long class slowly)
-        else:
-            classes[escape] = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
-    return classes
-
-
-# A pattern's pieces for _for_re: a class by property, an escape, a named group's opening,
-# another group's, [ or ], a quantifier, a character.
-_PIECE = re.compile(r"\\p\{\w+\}|\\.|\(\?P<\w+>|\(\?(?:[:=!]|<[=!])?|\[\^?|\]|\{[^}]*\}|.", re.DOTALL)
-_QUANTIFIER = re.compile(r"\{\d*,?\d*\}")
-
-
-def _for_re(pattern: str, prefix: str | None) -> tuple[str, list[str]] | None:
-    """``pattern`` (regex's syntax) in the standard library's, matching the same strings in a
-    text of the Basic Multilingual Plane, and the names of its groups: each class by property
-    written out as regex reads it; the n-th named group renamed ``<prefix><n>`` (the standard
-    library refuses a name given twice), or kept without a prefix. None for any other
-    syntax, which the two engines may read otherwise (then regex runs)."""
-    classes = _bmp_classes()
-    out: list[str] = []
-    names: list[str] = []
-    in_class = class_opened = False
-    for piece in _PIECE.findall(pattern):
-        if class_opened and piece == "]":
-            return None  # []…]: a literal ] first, read otherwise below
-        class_opened = False
-        if piece in classes:
-            out.append(classes[piece] if in_class else f"[{classes[piece]}]")
-        elif piece.startswith("\\"):
-            if piece[1].isalnum() and piece[1] not in "ntrf":  # \w, \b, another property, \1, \u4e00 …
-                return None
-            out.append(piece)  # an escaped punctuation mark or \n, \t …: the same character
-        elif in_class:
-            if piece == "]":
-                in_class = False
-            elif piece.startswith("["):
-                return None  # (a set inside a set, regex's syntax of version 1)
-            out.append(piece)  # (the rest is literal in a class)
-        elif piece.startswith("["):
-            in_class = class_opened = True
-            out.append(piece)
-        elif piece.startswith("(?P<"):
-            out.append(piece if prefix is None else f"(?P<{prefix}{len(names)}>")
-            names.append(piece[4:-1])
-        elif piece == "(?":  # a flag, an atomic group, a branch reset, regex's (?<name> …
-            return None
-        elif piece.startswith("{") and len(piece) > 1 and not _QUANTIFIER.fullmatch(piece):
-            return None  # {e<=1}: regex's fuzzy matching
-        else:
-            out.append(piece)
-    return None if in_class else ("".join(out), names)
-
-
 def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
     """The search of ``patterns`` (expanded), in order, in the standard library's engine,
     tried only where one of them can start: at a character that one starts with, where
     `starts` matches."""
-    starts = _for_re(rules.starts, "s")
-    if starts is None or _sre_parse is None:
+    starts = for_re(rules.starts, "s")
+    if starts is None:
         return None
     parts, firsts, groups = [], [], []
     for i, pattern in enumerate(patterns):
-        translated = _for_re(pattern, f"r{i}g")
+        translated = for_re(pattern, f"r{i}g")
         if translated is None:
             return None
-        first = _first_characters(translated[0])
+        first = first_characters(translated[0])
         if first is None:
             return None
         parts.append(f"(?P<r{i}>{translated[0]})")
@@ -225,61 +148,6 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
     except re.error:  # (a lookbehind of no fixed width: regex's syntax)
         return None
     return _Fast(candidates, search, tuple(groups))
-
-
-def _compiled_for_re(pattern: str) -> re.Pattern | None:
-    """``pattern`` compiled by the standard library (_for_re, its names kept), or None."""
-    translated = _for_re(pattern, None)
-    try:
-        return None if translated is None else re.compile(translated[0])
-    except re.error:  # (a name given twice, a lookbehind of no fixed width)
-        return None
-
-
-def _first_characters(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` (the standard library's syntax) can start with,
-    read from the standard library's parse of it; None when that is not known (a match that
-    can be empty, a first item the parse does not spell out)."""
-    try:
-        first, can_be_empty = _first_of(_sre_parse.parse(pattern))
-    except _sre.error:
-        return None
-    return None if first is None or can_be_empty else frozenset(first)
-
-
-def _first_of(items) -> tuple[set[str] | None, bool]:
-    """(the characters a sequence of parsed items can start with, or None for not known;
-    whether it can match nothing)."""
-    first: set[str] = set()
-    for op, arg in items:
-        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero width: the next item starts
-            continue
-        if op is _sre.LITERAL:
-            item, empty = {chr(arg)}, False
-        elif op is _sre.IN and all(o in (_sre.LITERAL, _sre.RANGE) for o, _ in arg):
-            item, empty = set(), False
-            for o, a in arg:
-                item |= {chr(a)} if o is _sre.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
-        elif op is _sre.SUBPATTERN and not (arg[1] or arg[2]):  # (a group that sets no flag)
-            item, empty = _first_of(arg[-1])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            item, empty = _first_of(arg[-1])
-            empty = empty or arg[0] == 0
-        elif op is _sre.BRANCH:
-            item, empty = set(), False
-            for branch in arg[1]:
-                branch_first, branch_empty = _first_of(branch)
-                if branch_first is None:
-                    return None, False
-                item, empty = item | branch_first, empty or branch_empty
-        else:
-            return None, False
-        if item is None:
-            return None, False
-        first |= item
-        if not empty:
-            return first, False
-    return first, True
 
 
 # ---------------------------------------------------------------------------- the rules, compiled
@@ -319,7 +187,7 @@ def _compiled() -> _Compiled:
         base_is_before=tuple(rules.base_is_before),
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
-        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), _compiled_for_re(_expand(p.pattern, m)), p)
+        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), compiled_for_re(_expand(p.pattern, m)), p)
                                 for p in load_entries("times.yaml", "publication_dates", DateRule)),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
@@ -420,7 +288,7 @@ def _matches(c: _Compiled, text: str):
     search would try them there: the same first match."""
     reach = c.rules.anchor_reach
     last = 0
-    fast = c.fast if c.fast is not None and not _BEYOND_BMP.search(text) else None
+    fast = c.fast if c.fast is not None and not BEYOND_BMP.search(text) else None
     for a, b in _windows(c.anchors, text, reach):
         if fast is None:
             for match in c.search.finditer(text, max(a, last), b):
@@ -718,7 +586,7 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
     c = _compiled()
     visible = _without_front_matter(raw)
     for text in [*datelines, visible]:
-        in_bmp = not _BEYOND_BMP.search(text)
+        in_bmp = not BEYOND_BMP.search(text)
         for pattern, fast_pattern, rule in c.publication_dates:
             match = (fast_pattern if in_bmp and fast_pattern is not None else pattern).search(text)
             if match:

@@ -1,6 +1,7 @@
 """Performance rewrites keep behaviour: each fast path equals its plain definition."""
 import unicodedata
 
+import pytest
 import regex
 from conftest import SEEDS
 from hypothesis import given, settings
@@ -92,3 +93,19 @@ def test_segmenting_run_by_run_on_the_seeds():
             by_run = [(start + a, start + b) for start, run in runs(line)
                       for a, b in _words_in_runs(run, words)]
             assert by_run == whole
+
+
+@pytest.mark.parametrize("text", ["湖北省将于明年建成三座水电站", "重要的是主要指标将近翻番", "臺灣明年將推出新方案",
+                                  "广州市要求企业将库存降至五成", "该公司将要上市"])
+def test_a_character_alone_in_the_dictionary_is_a_word_of_its_own(text):
+    from pipeline.segment import alone_in_dictionary, words
+
+    alone = {i for i in range(len(text)) if alone_in_dictionary(text, i)}
+    assert alone  # (some characters of every sentence are, or the test says nothing)
+    at, own_words = 0, set()
+    for word in words(text):
+        if len(word) == 1:
+            own_words.add(at)
+        at += len(word)
+    assert alone <= own_words
+    assert not alone_in_dictionary("重要", 1) and not alone_in_dictionary("将近", 0)

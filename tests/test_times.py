@@ -222,17 +222,17 @@ def test_the_fast_search_finds_what_regex_finds(text):
 @pytest.mark.parametrize("pattern", [r"\w+年", r"(?i)q[1-4]", r"(?>20\d\d)年", r"(?:2024年){e<=1}", r"[[a-z]]年",
                                      r"(?<y>\d{4})年", r"(?P=y)", r"\p{Latin}年", r"[]年]"])
 def test_syntax_the_fast_search_does_not_translate(pattern):
-    from pipeline import times
+    from pipeline import bmp_regex
 
-    assert times._for_re(pattern, "g") is None
+    assert bmp_regex.for_re(pattern, "g") is None
 
 
 def test_the_fast_search_reads_classes_as_regex_does():
     import re
 
-    from pipeline import times
+    from pipeline import bmp_regex
 
-    translated, names = times._for_re(r"(?P<y>\d{4})\s?年(?P<y>\p{Han})", "g")
+    translated, names = bmp_regex.for_re(r"(?P<y>\d{4})\s?年(?P<y>\p{Han})", "g")
     assert names == ["y", "y"] and "(?P<g0>" in translated and "(?P<g1>" in translated
     search = re.compile(translated)
     assert search.fullmatch("2024\u3000年中") and search.fullmatch("2024年中")

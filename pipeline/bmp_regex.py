@@ -1,0 +1,147 @@
+"""Rule patterns written for the third-party ``regex`` in the standard library's ``re``,
+for text of the Basic Multilingual Plane: the same matches, from a compiled search a fifth
+the size of regex's, which stays in the processor's caches between the stages; and the
+characters a pattern's match can start with (read from the standard library's parse), so
+that a search is tried only where one can start.
+
+A text with a character beyond the plane (BEYOND_BMP) is searched by regex: the classes are
+written out over the plane only, so as to cost little at start-up."""
+from __future__ import annotations
+
+import functools
+import re
+
+import regex
+
+try:  # the standard library's parser of regular expressions (regex has none to ask), to read
+    # which characters an expression can start with; private, so a Python without it only
+    # searches more (every expression at every position of a window)
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:
+    _sre = _sre_parse = None
+
+# A character beyond the Basic Multilingual Plane: a text with one is searched by regex.
+BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+_PROPERTY_ESCAPES = (r"\d", r"\s", r"\p{Han}")  # the classes by property the rules use
+
+
+@functools.cache
+def _bmp_classes() -> dict[str, str]:
+    """Each class by property as the standard library is to read it (inside […]) so as to
+    match what regex matches in the Basic Multilingual Plane: the escape itself where the two
+    engines agree there (\\d, in this version), else regex's code points written out (the
+    engines' Unicode differs: the standard library's \\s holds \\x1c–\\x1f, regex's not)."""
+    plane = "".join(map(chr, range(0x10000)))
+    classes = {}
+    for escape in _PROPERTY_ESCAPES:  # (a run of matches in the plane's characters is a range)
+        runs = [(m.start(), m.end() - 1) for m in regex.finditer(f"{escape}+", plane)]
+        if escape[1] in "ds" and runs == [(m.start(), m.end() - 1) for m in re.finditer(f"{escape}+", plane)]:
+            classes[escape] = escape  # (shorter: the standard library compiles a long class slowly)
+        else:
+            classes[escape] = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs)
+    return classes
+
+
+# A pattern's pieces for for_re: a class by property, an escape, a named group's opening,
+# another group's, [ or ], a quantifier, a character.
+_PIECE = re.compile(r"\\p\{\w+\}|\\.|\(\?P<\w+>|\(\?(?:[:=!]|<[=!])?|\[\^?|\]|\{[^}]*\}|.", re.DOTALL)
+_QUANTIFIER = re.compile(r"\{\d*,?\d*\}")
+
+
+def for_re(pattern: str, prefix: str | None) -> tuple[str, list[str]] | None:
+    """``pattern`` (regex's syntax) in the standard library's, matching the same strings in a
+    text of the Basic Multilingual Plane, and the names of its groups: each class by property
+    written out as regex reads it; the n-th named group renamed ``<prefix><n>`` (the standard
+    library refuses a name given twice), or kept without a prefix. None for any other
+    syntax, which the two engines may read otherwise (then regex runs)."""
+    classes = _bmp_classes()
+    out: list[str] = []
+    names: list[str] = []
+    in_class = class_opened = False
+    for piece in _PIECE.findall(pattern):
+        if class_opened and piece == "]":
+            return None  # []…]: a literal ] first, read otherwise below
+        class_opened = False
+        if piece in classes:
+            out.append(classes[piece] if in_class else f"[{classes[piece]}]")
+        elif piece.startswith("\\"):
+            if piece[1].isalnum() and piece[1] not in "ntrf":  # \w, \b, another property, \1, \u4e00 …
+                return None
+            out.append(piece)  # an escaped punctuation mark or \n, \t …: the same character
+        elif in_class:
+            if piece == "]":
+                in_class = False
+            elif piece.startswith("["):
+                return None  # (a set inside a set, regex's syntax of version 1)
+            out.append(piece)  # (the rest is literal in a class)
+        elif piece.startswith("["):
+            in_class = class_opened = True
+            out.append(piece)
+        elif piece.startswith("(?P<"):
+            out.append(piece if prefix is None else f"(?P<{prefix}{len(names)}>")
+            names.append(piece[4:-1])
+        elif piece == "(?":  # a flag, an atomic group, a branch reset, regex's (?<name> …
+            return None
+        elif piece.startswith("{") and len(piece) > 1 and not _QUANTIFIER.fullmatch(piece):
+            return None  # {e<=1}: regex's fuzzy matching
+        else:
+            out.append(piece)
+    return None if in_class else ("".join(out), names)
+
+
+def compiled_for_re(pattern: str) -> re.Pattern | None:
+    """``pattern`` compiled by the standard library (for_re, its names kept), or None."""
+    translated = for_re(pattern, None)
+    try:
+        return None if translated is None else re.compile(translated[0])
+    except re.error:  # (a name given twice, a lookbehind of no fixed width)
+        return None
+
+
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` (the standard library's syntax) can start with,
+    read from the standard library's parse of it; None when that is not known (a match that
+    can be empty, a first item the parse does not spell out, a Python without the parser)."""
+    if _sre_parse is None:
+        return None
+    try:
+        first, can_be_empty = _first_of(_sre_parse.parse(pattern))
+    except _sre.error:
+        return None
+    return None if first is None or can_be_empty else frozenset(first)
+
+
+def _first_of(items) -> tuple[set[str] | None, bool]:
+    """(the characters a sequence of parsed items can start with, or None for not known;
+    whether it can match nothing)."""
+    first: set[str] = set()
+    for op, arg in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero width: the next item starts
+            continue
+        if op is _sre.LITERAL:
+            item, empty = {chr(arg)}, False
+        elif op is _sre.IN and all(o in (_sre.LITERAL, _sre.RANGE) for o, _ in arg):
+            item, empty = set(), False
+            for o, a in arg:
+                item |= {chr(a)} if o is _sre.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+        elif op is _sre.SUBPATTERN and not (arg[1] or arg[2]):  # (a group that sets no flag)
+            item, empty = _first_of(arg[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            item, empty = _first_of(arg[-1])
+            empty = empty or arg[0] == 0
+        elif op is _sre.BRANCH:
+            item, empty = set(), False
+            for branch in arg[1]:
+                branch_first, branch_empty = _first_of(branch)
+                if branch_first is None:
+                    return None, False
+                item, empty = item | branch_first, empty or branch_empty
+        else:
+            return None, False
+        if item is None:
+            return None, False
+        first |= item
+        if not empty:
+            return first, False
+    return first, True
