@@ -16,6 +16,7 @@ import regex
 
 from .model import Quantity
 from .rules import RuleEntry, alternation, load_fields
+from .subject_cues import compiled_alike
 
 
 class KindRules(RuleEntry):
@@ -41,7 +42,7 @@ class _Compiled:
     any_kind_word: re.Pattern  # the same words, for the standard library's faster search: does a clause hold one?
     kind_of_word: dict[str, tuple[int, str, int]]  # word → (rank in the rules' order, kind, sign)
     joiners: regex.Pattern
-    share_after: regex.Pattern
+    share_after: re.Pattern | regex.Pattern  # (see compiled_alike)
 
 
 @functools.cache
@@ -59,7 +60,7 @@ def _compiled() -> _Compiled:
             kind_of_word.setdefault(word, (len(kind_of_word), kind, sign))
     return _Compiled(rules=rules, kind_words=regex.compile(alternation(kind_of_word)),
                      any_kind_word=re.compile(alternation(kind_of_word) if kind_of_word else "(?!)"), kind_of_word=kind_of_word,
-                     joiners=regex.compile(f"[{rules.list_joiners}\\s]*"), share_after=regex.compile(rules.share_after))
+                     joiners=regex.compile(f"[{rules.list_joiners}\\s]*"), share_after=compiled_alike(rules.share_after))
 
 
 def load_rules() -> None:

@@ -31,10 +31,12 @@ except ImportError:
 
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, any_character, compile_rule, load_entries, load_fields, rule_pattern
+from .bmp_regex import BEYOND_BMP, compiled_for_re
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
 from .segment import alone_in_dictionary, runs, words
-from .subjects import SubjectResolver
+from .subject_cues import compiled_alike
+from .subjects import SubjectResolver, _last_break
 
 
 class TimePattern(RuleEntry):
@@ -122,13 +124,13 @@ class _Compiled:
     trailing_words: _Words  # the same words: does a text end with one, so that ``trailing`` removes something?
     leading: re.Pattern
     leading_words: _Words
-    framing: regex.Pattern
+    framing: re.Pattern | regex.Pattern  # (see compiled_alike: the standard library's where it can)
     period: regex.Pattern
     period_mark: re.Pattern  # a text without one holds no period (see _mark_class)
-    summary: regex.Pattern
-    specification: regex.Pattern
-    ratio_first: tuple[regex.Pattern, regex.Pattern]  # before and after the first amount
-    ratio_second: regex.Pattern
+    summary: re.Pattern | regex.Pattern
+    specification: re.Pattern | regex.Pattern
+    ratio_first: tuple[re.Pattern | regex.Pattern, re.Pattern | regex.Pattern]  # before and after the first amount
+    ratio_second: re.Pattern | regex.Pattern
     ratio_mark: re.Pattern  # a text before an amount without one fits neither ratio (see _mark_class)
     base_before: _Words
     expected_multi: _Words
@@ -146,6 +148,7 @@ class _Compiled:
     # every pattern's ``after`` (or, for those without one, ``before``) in one alternation: an
     # amount that none of them fits, nearly all, is decided by one search each
     not_claim_after: regex.Pattern
+    not_claim_after_bmp: re.Pattern | None  # the same in the standard library's engine, for a text of the BMP (bmp_regex)
     not_claim_before: regex.Pattern
 
 
@@ -156,6 +159,8 @@ def _compiled() -> _Compiled:
     times = tuple((compile_rule(t.pattern), t) for t in load_entries("claims.yaml", "times", TimePattern))
     marks = _marks([p.pattern for p, _ in times])
     period = compile_rule(rules.framing_period)
+    not_claim_after = _any_of(p.after for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
+                              if p.after)
     single = {kind: frozenset(w for w in vocabulary if len(w) == 1)
               for kind, vocabulary in (("expected", rules.expected_words), ("target", rules.target_words))}
     return _Compiled(
@@ -168,13 +173,13 @@ def _compiled() -> _Compiled:
         trailing_words=_Words(rules.indicator_trailing),
         leading=re.compile(f"^(?:{alternation(rules.indicator_leading)})+"),
         leading_words=_Words(rules.indicator_leading),
-        framing=compile_rule(rules.framing_lead),
+        framing=_compiled_rule(rules.framing_lead),
         period=period,
         period_mark=_mark_class(_marks([period.pattern])),
-        summary=compile_rule(rules.framing_summary),
-        specification=compile_rule(rules.not_claims.specification_before),
-        ratio_first=(compile_rule(nc.ratio_first_before), compile_rule(nc.ratio_first_after)),
-        ratio_second=compile_rule(nc.ratio_second_before),
+        summary=_compiled_rule(rules.framing_summary),
+        specification=_compiled_rule(rules.not_claims.specification_before),
+        ratio_first=(_compiled_rule(nc.ratio_first_before), _compiled_rule(nc.ratio_first_after)),
+        ratio_second=_compiled_rule(nc.ratio_second_before),
         # (the first ratio's text before is the end of the second's: a mark of either is in the second's)
         ratio_mark=_mark_class(_marks([rule_pattern(nc.ratio_first_before), rule_pattern(nc.ratio_second_before)])),
         base_before=_Words(rules.time_base_words),
@@ -192,11 +197,17 @@ def _compiled() -> _Compiled:
         not_claim_patterns=tuple(
             (regex.compile(p.before) if p.before else None, regex.compile(p.after) if p.after else None, p)
             for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)),
-        not_claim_after=_any_of(p.after for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
-                                if p.after),
+        not_claim_after=not_claim_after,
+        not_claim_after_bmp=compiled_for_re(not_claim_after.pattern),
         not_claim_before=_any_of(p.before for p in load_entries("claims.yaml", "not_claim_patterns", NotClaimPattern)
                                  if p.before and not p.after),
     )
+
+
+def _compiled_rule(pattern: str) -> re.Pattern | regex.Pattern:
+    """A rule's pattern as compile_rule reads it, in the standard library's engine where that
+    reads it alike (compiled_alike): about twice as fast on the short texts around an amount."""
+    return compiled_alike(rule_pattern(pattern))
 
 
 def _any_of(patterns) -> regex.Pattern:
@@ -272,17 +283,19 @@ def load_rules() -> None:
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?、]")  # (a character class: the standard library's engine is faster)
-_LAST_BREAK_BUT_ENUMERATION = regex.compile(r"(?r)[，,；;：:。！？!?]")
 
 
 class _Clauses:
-    """Where a sentence's clauses break (，；：。…), found once for all of its amounts."""
+    """Where a sentence's clauses break (，；：。…), found once for all of its amounts; and
+    whether it lies in the Basic Multilingual Plane (for the patterns bmp_regex translates)."""
 
-    __slots__ = ("_breaks", "_length")
+    __slots__ = ("_breaks", "_length", "in_bmp")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, in_bmp: bool | None = None):
+        """``in_bmp``: known of the whole page, else read from the text."""
         self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         self._length = len(text)
+        self.in_bmp = not BEYOND_BMP.search(text) if in_bmp is None else in_bmp
 
     def start(self, position: int) -> int:
         """Where the clause around ``position`` starts: after the last break before it."""
@@ -419,7 +432,8 @@ def not_claim_pattern(sentence: str, q_start: int, q_end: int, quantity: Quantit
     clauses = clauses or _Clauses(sentence)
     # (the patterns before an amount end at it and are short: the clause's tail is enough)
     clause_before = sentence[max(clauses.start(q_start), q_start - _PATTERN_REACH) : q_start]
-    if c.not_claim_after.match(sentence, q_end) is None and c.not_claim_before.search(clause_before) is None:
+    any_after = c.not_claim_after_bmp if clauses.in_bmp and c.not_claim_after_bmp is not None else c.not_claim_after
+    if any_after.match(sentence, q_end) is None and c.not_claim_before.search(clause_before) is None:
         return None
     for before, after, rule in c.not_claim_patterns:
         if rule.units is not None and quantity.unit not in rule.units:
@@ -508,6 +522,7 @@ class _Context:
         self._span_ends = [m[1] for m in mentions]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
+        self._in_bmp = not BEYOND_BMP.search(doc.text)  # (one search of the page, not one per sentence)
         self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
         self.last_amount_start: dict[int, int] = {}  # sentence → where its last amount starts in it
@@ -530,7 +545,8 @@ class _Context:
 
     def clauses(self, index: int) -> _Clauses:
         if index not in self._clauses:
-            self._clauses[index] = _Clauses(self.doc.sentences[index].text)
+            # (on a page with a character beyond the plane, each sentence is read for one)
+            self._clauses[index] = _Clauses(self.doc.sentences[index].text, self._in_bmp or None)
         return self._clauses[index]
 
     def paragraph_time(self, index: int) -> str | None:
@@ -659,16 +675,12 @@ def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int
         "modality": modality}, (quantity.sentence, quantity.end, kind, sign, indicator)
 
 
-_COMMA_BREAK = regex.compile(r"(?r)[，,；;：:。！？!?]")
-
-
 def _governing_item(text: str, segment_start: int) -> str:
     """The first 、-item of the clause that the item starting at ``segment_start`` is a later
     item of (新增五星级饭店16家、等级民宿638家 → 新增五星级饭店16家), else ""."""
     if segment_start == 0 or text[segment_start - 1] != "、":
         return ""
-    found = _COMMA_BREAK.search(text, 0, segment_start)
-    start = found.end() if found else 0
+    start = _last_break(text, segment_start)  # (a break, but not the list's 、)
     return text[start : text.index("、", start)]
 
 
@@ -682,8 +694,7 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             return streak.value
         # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
         # 提高到2025年的… dates both to 2020)
-        clause_start = _LAST_BREAK_BUT_ENUMERATION.search(sentence.text, 0, q_start)
-        clause_start = clause_start.end() if clause_start else 0
+        clause_start = _last_break(sentence.text, q_start)  # (a break, but not the enumeration's 、)
         time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
                 or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
         if time and not any(clause_start <= e.start < q_start for e in expressions):
