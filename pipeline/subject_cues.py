@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .bmp_regex import for_re
+from .bmp_regex import BEYOND_BMP, compiled_for_re, for_re
 from .kb import knowledge_base
 from .rules import RuleEntry, alternation, any_character, load_entries, load_fields
 
@@ -28,6 +28,25 @@ def compiled_alike(pattern: str) -> re.Pattern | regex.Pattern:
         except re.error:  # (a lookbehind of no fixed width)
             pass
     return regex.compile(pattern)
+
+
+class _BothEngines:
+    """A pattern compiled by regex, and by the standard library where bmp_regex translates it
+    (about three times as fast: a text of the Basic Multilingual Plane only)."""
+
+    __slots__ = ("_regex", "_bmp")
+
+    def __init__(self, pattern: str):
+        self._regex = regex.compile(pattern)
+        self._bmp = compiled_for_re(pattern) or self._regex
+
+    def for_text(self, in_bmp: bool) -> re.Pattern | regex.Pattern:
+        """The compiled pattern to search a text with: ``in_bmp``, whether it lies in the plane."""
+        return self._bmp if in_bmp else self._regex
+
+
+def in_bmp(text: str) -> bool:
+    return BEYOND_BMP.search(text) is None
 
 
 class ScopeWord(RuleEntry):
@@ -77,7 +96,7 @@ class _Compiled:
     # text for them two to three times as fast as regex)
     rules: SubjectRules
     openers: re.Pattern
-    listed_example: regex.Pattern
+    listed_example: _BothEngines
     not_subject_after: tuple[str, ...]
     scope_words: dict[str, str]  # surface → level
     scope_re: re.Pattern
@@ -92,7 +111,7 @@ class _Compiled:
     speech: re.Pattern
     list_or_comparison_words: re.Pattern  # a sentence without any needs no list or comparison rule
     source_heads: tuple[str, ...]
-    group: regex.Pattern  # a population group at a clause's start (its openers allowed)
+    group: _BothEngines  # a population group at a clause's start (its openers allowed)
     group_part: regex.Pattern
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
@@ -112,7 +131,7 @@ def _compiled() -> _Compiled:
     return _Compiled(
         rules=rules,
         openers=re.compile(f"^(?:{alternation(rules.subject_openers)})+"),
-        listed_example=regex.compile(rules.listed_example),
+        listed_example=_BothEngines(rules.listed_example),
         not_subject_after=tuple(rules.not_subject_after),
         scope_words=scope,
         scope_re=re.compile(alternation(scope)),
@@ -127,7 +146,7 @@ def _compiled() -> _Compiled:
         speech=re.compile(alternation(rules.speech_verbs)),
         list_or_comparison_words=re.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
         source_heads=tuple(rules.source_heads),
-        group=regex.compile(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
+        group=_BothEngines(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
         group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
         company_heads=tuple(rules.company_heads),
         # (also right after a speech verb, which opens the clause it reports: 宣称五倍券可创造…)
@@ -247,13 +266,15 @@ def is_company(text: str, entity_id: str | None) -> bool:
     return (entity_id or "").startswith("org:") and any(name.endswith(heads) for name in _names(text, entity_id))
 
 
-def _groups(text: str) -> list[tuple[int, int, str, str]]:
+def _groups(text: str, text_in_bmp: bool | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, phrase, "GROUP" or "PROGRAMME"): the population groups that open a clause
     of ``text`` (这6亿人, 年收入低于5万元者), leaving out a group counted as a share of the
-    clause's subject, and the programmes named at a clause's start or launched before it."""
+    clause's subject, and the programmes named at a clause's start or launched before it.
+    ``text_in_bmp``: whether the text lies in the Basic Multilingual Plane, when known."""
     c = _compiled()
     out = []
-    for match in c.group.finditer(text):
+    group = c.group.for_text(in_bmp(text) if text_in_bmp is None else text_in_bmp)
+    for match in group.finditer(text):
         start, end = match.span("group")
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)
@@ -269,10 +290,11 @@ def _groups(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _listed_example(text: str, mention_end: int) -> bool:
+def _listed_example(text: str, mention_end: int, text_in_bmp: bool | None = None) -> bool:
     """梅花生物、圣雪大成等27家企业, 兴安盟大米、科尔沁牛肉等上千种: names listed before 等 + a
-    count are examples of what is counted, not a subject."""
-    return _compiled().listed_example.match(text, mention_end) is not None
+    count are examples of what is counted, not a subject. ``text_in_bmp``: as for _groups."""
+    listed = _compiled().listed_example.for_text(in_bmp(text) if text_in_bmp is None else text_in_bmp)
+    return listed.match(text, mention_end) is not None
 
 
 def _last_break(text: str, position: int) -> int:

@@ -48,7 +48,7 @@ from .rules import alternation
 # (known_scope and load_rules, is_source and is_company are used from here by the CLI, the
 # process and the tests)
 from .subject_cues import (_compiled, _groups, _last_break, _listed_example, _quotes_speech,  # noqa: F401
-                           in_subject_position, is_company, is_source, known_scope, load_rules, may_name_a_programme)
+                           in_bmp, in_subject_position, is_company, is_source, known_scope, load_rules, may_name_a_programme)
 
 
 class Subject(NamedTuple):
@@ -79,6 +79,7 @@ class SubjectResolver:
         self.doc = doc
         self._strip = strip_times
         self._starts = [s.start for s in doc.sentences]
+        self._in_bmp = in_bmp(doc.text)  # (one search of the page, not one per sentence)
         self._all_mentions = sorted((m.start, m.end, m.text, e.id, e.type) for e in doc.entities for m in e.mentions)
         self.scope = doc.scope or self._named_scope()
         # (the rest serves the subjects of amounts: a page without any needs only its scope)
@@ -341,7 +342,9 @@ class SubjectResolver:
     def _find_candidates(self, sentence: Sentence, mentions: list[Mention], amounts: list[Quantity]) -> _Candidates:
         text, base = sentence.text, sentence.start
         chains = knowledge_base().ancestor_chains
-        listed = [m for m in mentions if _listed_example(text, m[1] - base)]
+        # (on a page with a character beyond the plane, each sentence is read for one)
+        text_in_bmp = self._in_bmp or in_bmp(text)
+        listed = [m for m in mentions if _listed_example(text, m[1] - base, text_in_bmp)]
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
         quoting = _OPENING_QUOTE.search(text) is not None and _quotes_speech(text)
         usable: list = []
@@ -368,7 +371,7 @@ class SubjectResolver:
             if programme else []
         if issuers:
             usable = sorted({*usable, *issuers})
-        groups = _groups(text) if _GROUP_MARK.search(text) else []
+        groups = _groups(text, text_in_bmp) if _GROUP_MARK.search(text) else []
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
             groups = [g for g in groups if not (g[3] == "PROGRAMME"
