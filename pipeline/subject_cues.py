@@ -97,6 +97,7 @@ class _Compiled:
     rules: SubjectRules
     openers: re.Pattern
     listed_example: _BothEngines
+    listed_mark: re.Pattern  # a character every listed example is followed by (等): see may_list_examples
     not_subject_after: tuple[str, ...]
     scope_words: dict[str, str]  # surface → level
     scope_re: re.Pattern
@@ -127,11 +128,14 @@ class _Compiled:
 def _compiled() -> _Compiled:
     rules = load_fields("subjects.yaml", SubjectRules)
     scope = {w.surface: w.level for w in load_entries("subjects.yaml", "scope_words", ScopeWord)}
+    from .claims import _characters_every_match_holds  # (claims imports this module)
+
     shared = set.intersection(*(set(head) for head in rules.topic_heads)) if rules.topic_heads else set()
     return _Compiled(
         rules=rules,
         openers=re.compile(f"^(?:{alternation(rules.subject_openers)})+"),
         listed_example=_BothEngines(rules.listed_example),
+        listed_mark=any_character(_characters_every_match_holds(rules.listed_example), none_matches_all=True),
         not_subject_after=tuple(rules.not_subject_after),
         scope_words=scope,
         scope_re=re.compile(alternation(scope)),
@@ -169,6 +173,12 @@ def may_name_a_programme(text: str) -> bool:
     patterns that end in a programme head (topic, measured, issued) cannot match: nearly
     every text, refuted by one search of a character instead of the slow patterns."""
     return _compiled().programme_mark.search(text) is not None
+
+
+def may_list_examples(text: str) -> bool:
+    """False for a text without a character that every listed example's match holds (等),
+    where no mention is one: most sentences, refuted by one search instead of a match per mention."""
+    return _compiled().listed_mark.search(text) is not None
 
 
 def load_rules() -> None:

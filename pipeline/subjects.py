@@ -48,7 +48,8 @@ from .rules import alternation
 # (known_scope and load_rules, is_source and is_company are used from here by the CLI, the
 # process and the tests)
 from .subject_cues import (_compiled, _groups, _last_break, _listed_example, _quotes_speech,  # noqa: F401
-                           in_bmp, in_subject_position, is_company, is_source, known_scope, load_rules, may_name_a_programme)
+                           in_bmp, in_subject_position, is_company, is_source, known_scope, load_rules, may_list_examples,
+                           may_name_a_programme)
 
 
 class Subject(NamedTuple):
@@ -344,7 +345,7 @@ class SubjectResolver:
         chains = knowledge_base().ancestor_chains
         # (on a page with a character beyond the plane, each sentence is read for one)
         text_in_bmp = self._in_bmp or in_bmp(text)
-        listed = [m for m in mentions if _listed_example(text, m[1] - base, text_in_bmp)]
+        listed = [m for m in mentions if _listed_example(text, m[1] - base, text_in_bmp)] if may_list_examples(text) else []
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
         quoting = _OPENING_QUOTE.search(text) is not None and _quotes_speech(text)
         usable: list = []
