@@ -525,6 +525,7 @@ class _Context:
         self._in_bmp = not BEYOND_BMP.search(doc.text)  # (one search of the page, not one per sentence)
         self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
+        self.framed: dict[tuple[int | None, int], str | None] = {}  # (section, paragraph) → _framing_time
         self.last_amount_start: dict[int, int] = {}  # sentence → where its last amount starts in it
         for quantity in doc.quantities:
             start = quantity.start - doc.sentences[quantity.sentence].start
@@ -750,7 +751,15 @@ def _flow_words() -> tuple[str, ...]:
 def _framing_time(ctx: _Context, sentence: Sentence) -> str | None:
     """The time of the nearest earlier paragraph of the same section that frames a period
     (“十四五”以来，… / 2026年，… / 回看“十四五”以来…); failing that, a framing paragraph
-    just after that sums up the figures before it."""
+    just after that sums up the figures before it. (The same for every amount of a
+    paragraph: remembered per paragraph, for the document.)"""
+    key = (sentence.section, sentence.paragraph)
+    if key not in ctx.framed:
+        ctx.framed[key] = _paragraph_framing_time(ctx, sentence)
+    return ctx.framed[key]
+
+
+def _paragraph_framing_time(ctx: _Context, sentence: Sentence) -> str | None:
     leads = [lead for lead in ctx.leads.get(sentence.section, []) if lead[0] != sentence.paragraph]
     earlier = [t for p, t, _ in leads if p < sentence.paragraph]
     if earlier:
