@@ -291,11 +291,11 @@ class _Clauses:
 
     __slots__ = ("_breaks", "_length", "in_bmp")
 
-    def __init__(self, text: str, in_bmp: bool | None = None):
-        """``in_bmp``: known of the whole page, else read from the text."""
+    def __init__(self, text: str):
         self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         self._length = len(text)
-        self.in_bmp = not BEYOND_BMP.search(text) if in_bmp is None else in_bmp
+        # (read per sentence of an amount: those are a fraction of the page's text)
+        self.in_bmp = not BEYOND_BMP.search(text)
 
     def start(self, position: int) -> int:
         """Where the clause around ``position`` starts: after the last break before it."""
@@ -522,7 +522,6 @@ class _Context:
         self._span_ends = [m[1] for m in mentions]
         self._times: dict[int, str | None] = {}
         self._clauses: dict[int, _Clauses] = {}
-        self._in_bmp = not BEYOND_BMP.search(doc.text)  # (one search of the page, not one per sentence)
         self._dated: dict[int, int | None] = {}
         self.leads = self._framing_leads()
         self.framed: dict[tuple[int | None, int], str | None] = {}  # (section, paragraph) → _framing_time
@@ -546,8 +545,7 @@ class _Context:
 
     def clauses(self, index: int) -> _Clauses:
         if index not in self._clauses:
-            # (on a page with a character beyond the plane, each sentence is read for one)
-            self._clauses[index] = _Clauses(self.doc.sentences[index].text, self._in_bmp or None)
+            self._clauses[index] = _Clauses(self.doc.sentences[index].text)
         return self._clauses[index]
 
     def paragraph_time(self, index: int) -> str | None:

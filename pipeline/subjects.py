@@ -80,7 +80,6 @@ class SubjectResolver:
         self.doc = doc
         self._strip = strip_times
         self._starts = [s.start for s in doc.sentences]
-        self._in_bmp = in_bmp(doc.text)  # (one search of the page, not one per sentence)
         self._all_mentions = sorted((m.start, m.end, m.text, e.id, e.type) for e in doc.entities for m in e.mentions)
         self.scope = doc.scope or self._named_scope()
         # (the rest serves the subjects of amounts: a page without any needs only its scope)
@@ -343,8 +342,7 @@ class SubjectResolver:
     def _find_candidates(self, sentence: Sentence, mentions: list[Mention], amounts: list[Quantity]) -> _Candidates:
         text, base = sentence.text, sentence.start
         chains = knowledge_base().ancestor_chains
-        # (on a page with a character beyond the plane, each sentence is read for one)
-        text_in_bmp = self._in_bmp or in_bmp(text)
+        text_in_bmp = in_bmp(text)  # (read per sentence of an amount: those are a fraction of the page's text)
         listed = [m for m in mentions if _listed_example(text, m[1] - base, text_in_bmp)] if may_list_examples(text) else []
         speech = _compiled().speech.search(text) is not None  # (most sentences quote nobody)
         quoting = _OPENING_QUOTE.search(text) is not None and _quotes_speech(text)
