@@ -297,3 +297,15 @@ def test_an_amount_per_period_is_still_a_claim():
     assert one("2024年，赤峰市每年节约标煤50万吨。", "50万吨").kind == "change"
     assert one("在满洲里口岸，平均每天有8趟班列通关。", "8趟").subject_id == "fac:满洲里口岸"
 
+
+
+def test_a_sentence_beyond_the_plane_reads_the_not_claim_patterns_by_regex():
+    # (𠀀, U+20000, is Han to regex: 前10万人𠀀登记 fits eligibility_first's \p{Han}{0,2}, which
+    # the standard library's translation writes out over the plane only)
+    doc = pipeline.process("活动期间，前10万人𠀀登记即可获得奖励。")
+    quantity = doc.quantities[0]
+    sentence = doc.sentences[quantity.sentence]
+    assert not claims_module._Clauses(sentence.text).in_bmp
+    assert claims_module.not_claim_pattern(sentence.text, quantity.start - sentence.start,
+                                           quantity.end - sentence.start, quantity) == "eligibility_first"
+    assert not doc.claims

@@ -416,6 +416,23 @@ def test_groups(text, quantity, group):
         assert (claim.subject, claim.subject_id) == (group, None), claim.subject_rule
 
 
+@pytest.mark.parametrize("text", [c[0] for c in GROUPS], ids=[c[0][:12] for c in GROUPS])
+def test_the_group_pattern_reads_alike_in_both_engines(text):
+    from pipeline.subject_cues import _groups
+
+    assert _groups(text, True) == _groups(text, False)
+
+
+def test_a_text_beyond_the_plane_is_searched_by_regex():
+    # (𠀀, U+20000, is Han to regex; the standard library's translation knows the plane only)
+    from pipeline.subject_cues import _groups, _listed_example
+
+    group = "其中，这3名𠀀学生的成绩提高了5%。"
+    assert _groups(group) == _groups(group, False) == [(3, 9, "这3名𠀀学生", "GROUP")]
+    listed = "梅花生物、圣雪大成等27𠀀企业"
+    assert _listed_example(listed, 4) and _listed_example(listed, 4, False)
+
+
 # ---- a company page: the company the title or lead names is the page's subject for
 # figures with no nearer one, and what a bare 公司 stands for
 COMPANY_PAGES = [
