@@ -547,11 +547,9 @@ def annotate_entities(doc: Document) -> None:
     except Exception:  # noqa: BLE001 — again, each sentence on its own (find_mentions is pure)
         per_sentence = [isolated(doc, "entities", f"sentence {i}", find_mentions, s.text, default=[])
                         for i, s in enumerate(doc.sentences)]
-    counts: Counter[str] = Counter()
-    for mentions in per_sentence:
-        for m in mentions:
-            if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems:
-                counts[m.ids[0]] += 1
+    # (Counter over a generator: counted in C, not by a += per mention)
+    counts: Counter[str] = Counter(m.ids[0] for mentions in per_sentence for m in mentions
+                                   if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems)
     title_ids = section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}
