@@ -13,6 +13,7 @@ Three recognisers, then one resolver:
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 from collections import Counter
@@ -100,6 +101,10 @@ class _Compiled:
     rules: EntityRules
     names: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names below
     name_values: tuple[tuple[str, str, object], ...]  # (kind, surface, ids or scope level) per pattern
+    # per pattern, what find_mentions asks of every match, once: (kind, surface, ids or scope
+    # level, whether its word boundaries are tested (a short name, not an official one),
+    # whether it names places only, whether a country abroad)
+    name_rows: tuple[tuple[str, str, object, bool, bool, bool], ...]
     by_surface: dict[str, tuple[str, str, object]]  # the same, by surface
     countries_abroad: frozenset[str]  # the ids of countries but China: places abroad may follow them
     phrase_heads: tuple[str, ...]
@@ -179,6 +184,9 @@ def _compiled() -> _Compiled:
         for word in with_traditional(cue_words):  # 說, 董事長, 有限公司: cues in both scripts
             cue_kinds.setdefault(word, set()).add(kind)
     official = _both_scripts(e.name for e in kb.entries.values() if e.name_is_surface)
+    countries_abroad = frozenset(i for i in kb.entries if i.startswith("iso:") and i != _HOME)
+    if any(_SEPARATOR in word for word in (*names, *cue_kinds)):  # (_scan joins the sentences with it)
+        raise ValueError("a name or cue word holds a line break")
     person_role_re = re.compile(f"(?:{alternation(rules.person_roles)})({name})(?:{verbs})")
     person_verb_re = re.compile(f"{clause_start}({short_name})(?:{verbs})")
     person_title_re = re.compile(f"{clause_start}({short_name})(?:{alternation(rules.person_titles_after)})")
@@ -187,8 +195,11 @@ def _compiled() -> _Compiled:
         rules=rules,
         names=ahocorasick_rs.AhoCorasick(list(names), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         name_values=tuple(names.values()),
+        name_rows=tuple((kind, surface, payload, len(surface) <= rules.boundary_check_chars and surface not in official,
+                         kind == "kb" and _is_place(payload), kind == "kb" and payload[0] in countries_abroad)
+                        for kind, surface, payload in names.values()),
         by_surface=names,
-        countries_abroad=frozenset(i for i in kb.entries if i.startswith("iso:") and i != _HOME),
+        countries_abroad=countries_abroad,
         county_stems=_both_scripts(county_stems(kb)),
         phrase_heads=tuple(rules.phrase_heads),
         event_heads=tuple(with_traditional(rules.event_heads)),
@@ -246,19 +257,19 @@ def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[F
     found: list[Found] = []
     abroad = False  # a country abroad among the names
     for pattern, start, end in name_matches:
-        kind, surface, payload = c.name_values[pattern]
+        kind, surface, payload, boundary_tested, place, country_abroad = c.name_rows[pattern]
         if kind == "scope":
             if end < len(text) and text[end] in c.rules.scope_not_before:
                 continue
             found.append(Found(start, end, surface, "scope", level=payload))
             continue
-        if text[end : end + 1] in c.name_followers:
-            if text.startswith(c.street_suffixes, end, end + 2) and _is_place(payload):
+        if place and text[end : end + 1] in c.name_followers:
+            if text.startswith(c.street_suffixes, end, end + 2):
                 continue  # 山西路: a street, not the province
-            if text.startswith(c.event_heads, end) and _is_place(payload):
+            if text.startswith(c.event_heads, end):
                 continue  # 杭州亚运会: the place is nested in the event's name
         followed = end < len(text)  # (by the name as matched, even when a shorter one is kept)
-        if end - start <= c.rules.boundary_check_chars and surface not in c.official and straddles(text, start, end):
+        if boundary_tested and straddles(text, start, end):
             # 其中石油: 中石油 read across 其中|石油; 上海市|场 falls back to 上海
             shorter = next((k for k in range(end - 1, start + 1, -1) if text[start:k] in c.by_surface
                             and c.by_surface[text[start:k]][0] == "kb" and not straddles(text, start, k)), None)
@@ -266,11 +277,12 @@ def find_mentions(text: str, scanned: tuple[list, list] | None = None) -> list[F
                 continue
             end = shorter
             kind, surface, payload = c.by_surface[text[start:end]]
+            country_abroad = payload[0] in c.countries_abroad
         if followed and text[end : end + 1] in c.name_followers and surface not in c.official \
                 and text.startswith(c.phrase_heads, end) and payload[0].startswith("org:") and ordinary_phrase(surface):
             continue  # 北方稀土市场: the northern rare-earth market, not the company 北方稀土
         found.append(Found(start, end, surface, "kb", payload))
-        abroad = abroad or payload[0] in c.countries_abroad
+        abroad = abroad or country_abroad
     runs = []
     if c.abbreviation_pair.search(text):  # 粤黔, 川渝: province abbreviations (rare: search first)
         runs = [m.span() for m in c.abbreviation_run.finditer(text)]
@@ -434,11 +446,35 @@ def _inside_brackets(text: str, start: int, position: int) -> bool:
 
 
 def _scan(texts: list[str], c: _Compiled) -> list[tuple[list, list]]:
-    """(name matches, cue matches) of each text. Each automaton runs over all the texts in
-    turn, not both per text between the rules: inside the pipeline a sixth less time, as
+    """(name matches, cue matches) of each text. Each automaton runs once over the texts
+    joined by a line break, which no name or cue word holds (so each text's matches are
+    those it has alone: no match spans the break, and the search starts afresh after it),
+    not once per text: a call has a fixed cost, and most sentences hold few matches.
+    Each automaton runs over all the texts in turn, not both per text between the rules:
     the automaton stays in the processor's cache."""
-    return list(zip([c.names.find_matches_as_indexes(text) for text in texts],
-                    [c.cues.find_matches_as_indexes(text, overlapping=True) for text in texts]))
+    joined = _SEPARATOR.join(texts)
+    ends = list(itertools.accumulate(len(text) + 1 for text in texts))  # each text's end + 1 in the joined text
+    return list(zip(_by_text(c.names.find_matches_as_indexes(joined), ends),
+                    _by_text(c.cues.find_matches_as_indexes(joined, overlapping=True), ends)))
+
+
+_SEPARATOR = "\n"  # (_compiled checks that no name or cue word holds it)
+
+
+def _by_text(matches: list[tuple[int, int, int]], ends: list[int]) -> list[list[tuple[int, int, int]]]:
+    """The (pattern, start, end) matches in the joined texts, by text, with the text's own
+    offsets. The matches come by their end, never decreasing (leftmost-longest ones left to
+    right, overlapping ones as the automaton reaches their end)."""
+    out: list[list[tuple[int, int, int]]] = [[] for _ in ends]
+    index, base, limit = 0, 0, ends[0] if ends else 0
+    for pattern, start, end in matches:
+        if end >= limit:  # (a match ends at most at its text's end, limit - 1)
+            while end >= limit:
+                index += 1
+                limit = ends[index]
+            base = ends[index - 1]
+        out[index].append((pattern, start - base, end - base))
+    return out
 
 
 def _cue_kinds(cue_matches: list[tuple[int, int, int]], c: _Compiled) -> set[str]:
@@ -511,11 +547,9 @@ def annotate_entities(doc: Document) -> None:
     except Exception:  # noqa: BLE001 — again, each sentence on its own (find_mentions is pure)
         per_sentence = [isolated(doc, "entities", f"sentence {i}", find_mentions, s.text, default=[])
                         for i, s in enumerate(doc.sentences)]
-    counts: Counter[str] = Counter()
-    for mentions in per_sentence:
-        for m in mentions:
-            if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems:
-                counts[m.ids[0]] += 1
+    # (Counter over a generator: counted in C, not by a += per mention)
+    counts: Counter[str] = Counter(m.ids[0] for mentions in per_sentence for m in mentions
+                                   if m.kind != "scope" and len(m.ids) == 1 and m.text not in c.county_stems)
     title_ids = section_title_ids(doc, per_sentence)
     entities: dict[str, dict] = {}  # Entity fields by id, validated together at the end
     scope_cache: dict[tuple[str, int | None], str | None] = {}

@@ -90,9 +90,12 @@ def page_quoted_abbreviations(texts: list[str], province: str | None,
     if province is None:
         return {}
     index = _first_characters(province)
+    joined = "\n".join(texts)
+    if not index or not _quoted_initials(province).search(joined):
+        return {}  # (most pages: no quote holds only the province's initials, so none is read)
     starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))  # of each in the joined text
     out: dict[int, list[tuple[int, str]]] = {}
-    for match in _QUOTED.finditer("\n".join(texts)):
+    for match in _QUOTED.finditer(joined):
         run = match.group(1)
         if run in kb.surfaces or run[0] not in index:  # (most quotes fail at their first character)
             continue
@@ -101,6 +104,14 @@ def page_quoted_abbreviations(texts: list[str], province: str | None,
             at = bisect.bisect_right(starts, match.start()) - 1
             out.setdefault(at, []).extend((match.start(1) - starts[at] + i, entity_id) for i, entity_id in enumerate(ids))
     return out
+
+
+@functools.cache
+def _quoted_initials(province: str) -> re.Pattern:
+    """A quote of two to four of ``_first_characters(province)``: every quote that
+    page_quoted_abbreviations reads is one, so one search passes over a page without any
+    (most pages), not a look at each of its quotes."""
+    return re.compile(f"[“\"][{re.escape(''.join(_first_characters(province)))}]{{2,4}}[”\"]")
 
 
 @functools.cache

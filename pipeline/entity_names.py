@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -169,16 +170,13 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
     if not stems:
         return False
     added = False
-    taken = _Spans((m["start"], m["end"]) for e in entities.values() for m in e["mentions"])
-    # (a non-contiguous NFA: for the few stems of one page it builds several times faster
-    # than the automaton chosen by default, and matches as fast)
-    automaton = ahocorasick_rs.AhoCorasick(list(stems), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                                           implementation=ahocorasick_rs.Implementation.NoncontiguousNFA)
+    # (itemgetter over the chained mention lists: the spans without a Python step per mention)
+    taken = _Spans(map(_SPAN, itertools.chain.from_iterable(e["mentions"] for e in entities.values())))
     forms = list(stems)
-    # one pass over the page: the sentences joined by a separator no name holds
+    # one search over the page: the sentences joined by a separator no name holds
     texts = [sentence.text for sentence in sentences]
     starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))  # of each in the joined text
-    for pattern, start, end in automaton.find_matches_as_indexes("\n".join(texts)):
+    for pattern, start, end in _leftmost_longest(forms, "\n".join(texts)):
         index = bisect.bisect_right(starts, start) - 1
         shift = sentences[index].start - starts[index]
         a, b = start + shift, end + shift
@@ -194,6 +192,29 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
         taken.add((a, b))
         added = True
     return added
+
+
+_SPAN = operator.itemgetter("start", "end")
+
+
+def _leftmost_longest(words: list[str], text: str) -> list[tuple[int, int, int]]:
+    """(index of the word, start, end) of the words in ``text`` as an Aho-Corasick automaton
+    finds them leftmost-longest: each match starts at the leftmost place any word occurs
+    after the last match, and is the longest word there. From str.find: for the few stems
+    of a page, faster than building an automaton (and searching the page with it)."""
+    occurrences = []  # (start, -length, index) of every occurrence, overlapping ones too
+    for index, word in enumerate(words):
+        at = text.find(word)
+        while at != -1:
+            occurrences.append((at, -len(word), index))
+            at = text.find(word, at + 1)
+    occurrences.sort()
+    out, after = [], 0
+    for start, negative_length, index in occurrences:
+        if start >= after:
+            after = start - negative_length
+            out.append((index, start, after))
+    return out
 
 
 class _Spans:
