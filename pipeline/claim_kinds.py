@@ -16,7 +16,7 @@ import regex
 
 from .model import Quantity
 from .rules import RuleEntry, alternation, load_fields
-from .subject_cues import compiled_alike
+from .bmp_regex import compiled_alike
 
 
 class KindRules(RuleEntry):

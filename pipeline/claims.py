@@ -31,12 +31,12 @@ except ImportError:
 
 from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, any_character, compile_rule, load_entries, load_fields, rule_pattern
-from .bmp_regex import BEYOND_BMP, compiled_for_re
+from .bmp_regex import BEYOND_BMP, characters_every_match_holds, compiled_alike, compiled_for_re
 from .claim_kinds import continues_a_list, kind_and_sign
 from .isolation import isolated
 from .segment import alone_in_dictionary, runs, words
-from .subject_cues import compiled_alike
-from .subjects import SubjectResolver, _last_break
+from .subject_cues import last_clause_break
+from .subjects import SubjectResolver
 
 
 class TimePattern(RuleEntry):
@@ -219,7 +219,7 @@ def _marks(patterns: list[str]) -> frozenset[str]:
     """Characters of which every match of one of the patterns holds at least one: for each
     pattern, a character all its matches hold (年 for 2024年 and 去年, 十 for “十四五”), the
     one most patterns share. Empty, so that every text is searched, when a pattern has none."""
-    musts = [_characters_every_match_holds(p) for p in patterns]
+    musts = [characters_every_match_holds(p) for p in patterns]
     if not all(musts):
         return frozenset()
     shared = {ch: sum(ch in must for must in musts) for must in musts for ch in must}
@@ -230,41 +230,6 @@ def _mark_class(marks: frozenset[str]) -> re.Pattern:
     """A search for any one of ``marks``, the check that refutes a slower pattern's search in
     a text without them; for no marks (nothing known), found in every text."""
     return any_character(marks, none_matches_all=True)
-
-
-_PROPERTY_CLASS = re.compile(r"(?<!\\)\\[pP](?:\{[^}]*\}|[A-Za-z])")  # \p{Han}, \PL (not after a backslash)
-
-
-def _characters_every_match_holds(pattern: str) -> set[str]:
-    """The literal characters of a pattern outside optional parts, and those that all the
-    branches of an alternative hold, read from the standard library's parse of the
-    pattern. Any other construct adds nothing, so the set can only be too small. (The one
-    regex syntax that parser reads otherwise without an error, fuzzy matching such as
-    (?:2024年){e<=1}, is not used by the rules.)"""
-    if _sre_parse is None:  # another Python: nothing known, every text is searched
-        return set()
-    try:
-        # (a property class, \p{Han}, is regex-only syntax; read as any character, it holds nothing)
-        parsed = _sre_parse.parse(_PROPERTY_CLASS.sub(".", pattern))
-    except _sre.error:  # other regex-only syntax: nothing known
-        return set()
-    if parsed.state.flags & _sre.SRE_FLAG_IGNORECASE:
-        return set()
-    return _held(parsed)
-
-
-def _held(items) -> set[str]:
-    held: set[str] = set()
-    for op, arg in items:
-        if op is _sre.LITERAL:
-            held.add(chr(arg))
-        elif op is _sre.SUBPATTERN:
-            held |= _held(arg[-1])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
-            held |= _held(arg[-1])
-        elif op is _sre.BRANCH:
-            held |= set.intersection(*(_held(branch) for branch in arg[1]))
-    return held
 
 
 def _without_times(text: str) -> str:
@@ -679,7 +644,7 @@ def _governing_item(text: str, segment_start: int) -> str:
     item of (新增五星级饭店16家、等级民宿638家 → 新增五星级饭店16家), else ""."""
     if segment_start == 0 or text[segment_start - 1] != "、":
         return ""
-    start = _last_break(text, segment_start)  # (a break, but not the list's 、)
+    start = last_clause_break(text, segment_start)  # (a break, but not the list's 、)
     return text[start : text.index("、", start)]
 
 
@@ -693,7 +658,7 @@ def _claim_time(ctx: _Context, index: int, q_start: int, clause_before: str) -> 
             return streak.value
         # (the items of an enumeration share their clause's from–to pair: 从2020年的645元/月、4318元/年
         # 提高到2025年的… dates both to 2020)
-        clause_start = _last_break(sentence.text, q_start)  # (a break, but not the enumeration's 、)
+        clause_start = last_clause_break(sentence.text, q_start)  # (a break, but not the enumeration's 、)
         time = (find_time(expressions, sentence.text, before=q_start, clause_start=clause_start)
                 or find_time(expressions, sentence.text, until=ctx.clauses(index).end(q_start)))
         if time and not any(clause_start <= e.start < q_start for e in expressions):

@@ -12,41 +12,9 @@ from dataclasses import dataclass
 
 import regex
 
-from .bmp_regex import BEYOND_BMP, compiled_for_re, for_re
+from .bmp_regex import BothEngines, characters_every_match_holds, compiled_alike, in_bmp
 from .kb import knowledge_base
 from .rules import RuleEntry, alternation, any_character, load_entries, load_fields
-
-def compiled_alike(pattern: str) -> re.Pattern | regex.Pattern:
-    """``pattern`` (regex's syntax) compiled by the standard library when that reads it as
-    regex does in any text (bmp_regex.for_re gives it back unchanged: literal characters and
-    classes, groups, look-arounds and quantifiers only), whose engine matches a short text
-    about twice as fast; else by regex."""
-    translated = for_re(pattern, None)
-    if translated is not None and translated[0] == pattern:
-        try:
-            return re.compile(pattern)
-        except re.error:  # (a lookbehind of no fixed width)
-            pass
-    return regex.compile(pattern)
-
-
-class _BothEngines:
-    """A pattern compiled by regex, and by the standard library where bmp_regex translates it
-    (about three times as fast: a text of the Basic Multilingual Plane only)."""
-
-    __slots__ = ("_regex", "_bmp")
-
-    def __init__(self, pattern: str):
-        self._regex = regex.compile(pattern)
-        self._bmp = compiled_for_re(pattern) or self._regex
-
-    def for_text(self, in_bmp: bool) -> re.Pattern | regex.Pattern:
-        """The compiled pattern to search a text with: ``in_bmp``, whether it lies in the plane."""
-        return self._bmp if in_bmp else self._regex
-
-
-def in_bmp(text: str) -> bool:
-    return BEYOND_BMP.search(text) is None
 
 
 class ScopeWord(RuleEntry):
@@ -96,7 +64,7 @@ class _Compiled:
     # text for them two to three times as fast as regex)
     rules: SubjectRules
     openers: re.Pattern
-    listed_example: _BothEngines
+    listed_example: BothEngines
     listed_mark: re.Pattern  # a character every listed example is followed by (等): see may_list_examples
     not_subject_after: tuple[str, ...]
     scope_words: dict[str, str]  # surface → level
@@ -112,7 +80,7 @@ class _Compiled:
     speech: re.Pattern
     list_or_comparison_words: re.Pattern  # a sentence without any needs no list or comparison rule
     source_heads: tuple[str, ...]
-    group: _BothEngines  # a population group at a clause's start (its openers allowed)
+    group: BothEngines  # a population group at a clause's start (its openers allowed)
     group_part: regex.Pattern
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
@@ -128,14 +96,12 @@ class _Compiled:
 def _compiled() -> _Compiled:
     rules = load_fields("subjects.yaml", SubjectRules)
     scope = {w.surface: w.level for w in load_entries("subjects.yaml", "scope_words", ScopeWord)}
-    from .claims import _characters_every_match_holds  # (claims imports this module)
-
     shared = set.intersection(*(set(head) for head in rules.topic_heads)) if rules.topic_heads else set()
     return _Compiled(
         rules=rules,
         openers=re.compile(f"^(?:{alternation(rules.subject_openers)})+"),
-        listed_example=_BothEngines(rules.listed_example),
-        listed_mark=any_character(_characters_every_match_holds(rules.listed_example), none_matches_all=True),
+        listed_example=BothEngines(rules.listed_example),
+        listed_mark=any_character(characters_every_match_holds(rules.listed_example), none_matches_all=True),
         not_subject_after=tuple(rules.not_subject_after),
         scope_words=scope,
         scope_re=re.compile(alternation(scope)),
@@ -150,7 +116,7 @@ def _compiled() -> _Compiled:
         speech=re.compile(alternation(rules.speech_verbs)),
         list_or_comparison_words=re.compile(alternation({*rules.respectively, *rules.comparison_words, "（", "("})),
         source_heads=tuple(rules.source_heads),
-        group=_BothEngines(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
+        group=BothEngines(f"(?:^|(?<=[，,；;：:。！？!?]))(?:{alternation(rules.group_openers)})?(?P<group>{rules.group_subject})"),
         group_part=regex.compile(f"(?:的)?(?:{alternation(rules.group_part_words)})"),
         company_heads=tuple(rules.company_heads),
         # (also right after a speech verb, which opens the clause it reports: 宣称五倍券可创造…)
@@ -307,6 +273,6 @@ def _listed_example(text: str, mention_end: int, text_in_bmp: bool | None = None
     return listed.match(text, mention_end) is not None
 
 
-def _last_break(text: str, position: int) -> int:
+def last_clause_break(text: str, position: int) -> int:
     """Where the clause around ``position`` starts."""
     return _after_last(_UP_TO_LAST_CLAUSE_BREAK, text, position)

@@ -42,13 +42,14 @@ from typing import NamedTuple
 
 import regex
 
+from .bmp_regex import in_bmp
 from .kb import knowledge_base
 from .model import Document, Quantity, Sentence
 from .rules import alternation
 # (known_scope and load_rules, is_source and is_company are used from here by the CLI, the
 # process and the tests)
-from .subject_cues import (_compiled, _groups, _last_break, _listed_example, _quotes_speech,  # noqa: F401
-                           in_bmp, in_subject_position, is_company, is_source, known_scope, load_rules, may_list_examples,
+from .subject_cues import (_compiled, _groups, _listed_example, _quotes_speech, last_clause_break,  # noqa: F401
+                           in_subject_position, is_company, is_source, known_scope, load_rules, may_list_examples,
                            may_name_a_programme)
 
 
@@ -320,7 +321,7 @@ class SubjectResolver:
                 # word: 昨晚天齐锂业发布了… — not 鄂尔多斯市吸引伊利…, where it is an object)
                 sentence = self.doc.sentences[bisect.bisect_right(self._starts, start) - 1]
                 at = start - sentence.start
-                if len(self._strip(sentence.text[_last_break(sentence.text, at) : at])) <= _LEAD_TIME_MAX:
+                if len(self._strip(sentence.text[last_clause_break(sentence.text, at) : at])) <= _LEAD_TIME_MAX:
                     return Subject(text, entity_id, "page")
         return None
 
@@ -458,7 +459,7 @@ class SubjectResolver:
         c = _compiled()
         text, base = sentence.text, sentence.start
         q_start = quantity.start - base
-        clause_start = _last_break(text, q_start)
+        clause_start = last_clause_break(text, q_start)
         marker = None
         for match in c.respectively.finditer(text, clause_start, q_start):
             marker = match
@@ -587,7 +588,7 @@ class SubjectResolver:
         if self.company is None:
             return None
         q_start = quantity.start - sentence.start
-        start = _last_break(text, q_start)
+        start = last_clause_break(text, q_start)
         for word in _compiled().company_words:
             at = text.find(word, start, q_start)
             inside_a_name = any(m[0] <= sentence.start + at < m[1] for m in self.mentions.get(quantity.sentence, []))

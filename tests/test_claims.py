@@ -4,6 +4,7 @@ import pytest
 import pipeline
 from pipeline import claims as claims_module
 from pipeline.times import year_in_text
+from pipeline.bmp_regex import characters_every_match_holds
 
 
 def claims(text: str):
@@ -202,7 +203,7 @@ def test_time_helpers():
     (r"\\p{Han}", {"\\", "p", "{", "H", "a", "n", "}"}),  # an escaped backslash, then literals
 ])
 def test_characters_every_match_holds(pattern, held):
-    assert claims_module._characters_every_match_holds(pattern) == held
+    assert characters_every_match_holds(pattern) == held
 
 
 def test_a_text_without_the_time_marks_holds_no_time_expression():
@@ -211,7 +212,7 @@ def test_a_text_without_the_time_marks_holds_no_time_expression():
     c = claims_module._compiled()
     assert c.time_marks  # the search is skipped for texts without them
     for pattern, _ in c.times:
-        assert c.time_marks & claims_module._characters_every_match_holds(pattern.pattern)
+        assert c.time_marks & characters_every_match_holds(pattern.pattern)
     # and on real text: with the marks taken out, nothing is left to find
     for path in SEEDS.glob("*.txt"):
         text = path.read_text(encoding="utf-8")
