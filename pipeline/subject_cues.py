@@ -40,6 +40,7 @@ class SubjectRules(RuleEntry):
     speech_verbs: list[str]
     source_heads: list[str]
     group_subject: str
+    group_mark: str
     group_part_words: list[str]
     group_openers: list[str]
     company_heads: list[str]
@@ -89,6 +90,7 @@ class _Compiled:
     people: re.Pattern | regex.Pattern  # the people a share counts, right after it (9成民众)
     pronoun: re.Pattern  # a pronoun as a word of its own
     issued: regex.Pattern  # right after a body: what makes it the issuer of a programme
+    group_mark: re.Pattern  # a character every group phrase holds (rules: group_mark)
     programme_mark: re.Pattern  # a character every programme head holds (券): see may_name_a_programme
 
 
@@ -130,6 +132,7 @@ def _compiled() -> _Compiled:
         # (the longer words are tried first at each position, so 其中 is found as itself and skipped)
         pronoun=re.compile(alternation([*rules.pronoun_not_in, *rules.pronouns])),
         issued=regex.compile(f"(?:{alternation(rules.issuer_gaps)})[^，,；;。！？!?、]{{0,12}}?(?:{alternation(rules.topic_heads)})"),
+        group_mark=any_character(rules.group_mark, none_matches_all=True),
         programme_mark=any_character({min(shared)} if shared else (), none_matches_all=True),
     )
 
@@ -250,7 +253,7 @@ def _groups(text: str, text_in_bmp: bool | None = None) -> list[tuple[int, int, 
     c = _compiled()
     out = []
     group = c.group.for_text(in_bmp(text) if text_in_bmp is None else text_in_bmp)
-    for match in group.finditer(text):
+    for match in group.finditer(text) if c.group_mark.search(text) else ():
         start, end = match.span("group")
         titled = text.count("《", 0, start) + text.count("〈", 0, start) > text.count("》", 0, start) + text.count("〉", 0, start)
         if not titled and not c.group_part.match(text, end):  # (a group named in a book title is no subject)

@@ -371,7 +371,7 @@ class SubjectResolver:
             if programme else []
         if issuers:
             usable = sorted({*usable, *issuers})
-        groups = _groups(text, text_in_bmp) if _GROUP_MARK.search(text) else []
+        groups = _groups(text, text_in_bmp)
         if groups:
             # (a programme its issuer introduces is the issuer's: 经济部的好食券)
             groups = [g for g in groups if not (g[3] == "PROGRAMME"
@@ -601,5 +601,4 @@ _GROUP_RULES = {"GROUP": "group", "PROGRAMME": "programme"}  # a phrase candidat
 # (the characters a sentence is checked for before its slower searches, as character classes:
 # one search is faster than a test per character)
 _OPENING_QUOTE = re.compile("[“「『]")
-_GROUP_MARK = re.compile("[者群人户戶庭券]")  # a sentence without any holds no group or programme
 _LEAD_TIME_MAX = 2  # characters before a lead's company: 昨晚, 日前, 近日

@@ -3,6 +3,8 @@ the devset), one table per class of the language (shared/spec/GOLD.md, Claims)."
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.kb import knowledge_base
@@ -394,6 +396,12 @@ GROUPS = [
     ("在60岁以上的人群，慢性病患病率达到75.8%。", "75.8%", "60岁以上的人群"),
     ("分析發現，在年收入不足2萬元的群體，來自山區的比例高達64.2%。", "64.2%", "年收入不足2萬元的群體"),
     ("其中，该5000户中，户均耕地面积为8.6亩。", "8.6亩", "该5000户"),
+    # a count of 名: the noun up to 的 or 中 (no 人 or 户 needed in the sentence)
+    ("抽样调查显示，这800名教师的平均月薪为8600元。", "8600元", "这800名教师"),
+    ("據調查，這1200名護理師中，平均月薪為4.2萬元。", "4.2萬元", "這1200名護理師"),
+    ("调查显示，这500名工人的平均月工资为6500元。", "6500元", "这500名工人"),
+    # … and no group where the noun's end is not known (not 这800名教师平)
+    ("据抽样，这800名教师平均月薪为8600元。", "8600元", None),
     # a share word after the group: the share of the larger group, not the group's figure
     ("这1亿人中，年龄大于65岁的人群占比为18.2%。", "18.2%", "这1亿人"),
     # a head count is the size of a group within the population: never the group's
@@ -405,6 +413,28 @@ GROUPS = [
     # a group named in a book title
     ("湖南日报发表文章《这2亿人在哪里》，全省农村居民人均收入增长6.5%。", "6.5%", None),
 ]
+
+
+# (pieces of groups, so that groups of every head form: 这3名教师的, 該5萬戶, 60岁以上的人群 …)
+_GROUP_PIECES = ["这", "這", "该", "此", "3", "5", "万", "億", "名", "人", "户", "戶", "家庭", "教师", "護理師", "的", "中",
+                 "者", "人群", "群体", "群體", "年收入", "60岁", "以上", "低于", "不足", "，", "。", "增长"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_GROUP_PIECES), max_size=8).map("".join))
+@example("这3名教师的")
+@example("該5萬戶")
+@example("这2亿人")
+@example("这3家庭")
+@example("年收入低于5万元者")
+@example("60岁以上的人群")
+@example("收入不足3万元的群體")
+def test_every_group_holds_the_group_mark(text):
+    # (the mark refutes the group search in a sentence without any: it must hold every group)
+    from pipeline.subject_cues import _compiled
+
+    c = _compiled()
+    assert c.group.for_text(True).search(text) is None or c.group_mark.search(text)
 
 
 @pytest.mark.parametrize("text,quantity,group", GROUPS, ids=[c[0][:12] for c in GROUPS])
@@ -660,6 +690,9 @@ PROGRAMMES = [
     ("去年振興券共有2000萬人領取。", "2000萬人", "振興券", "programme"),
     ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "800亿元", "纾困3.0方案", "programme"),
     ("今年政府先推出纾困3.0方案，以现金补助受冲击的商户，总共发出800亿元，共500万人受惠。", "500万人", "纾困3.0方案", "programme"),
+    # (a launched plan in a sentence with no group's head: 人, 户 …)
+    ("江苏省推出惠企2.0方案，累计发放补贴12亿元。", "12亿元", "惠企2.0方案", "programme"),
+    ("去年台中市推出振興2.0方案，共發出38億元。", "38億元", "振興2.0方案", "programme"),
 ]
 
 
