@@ -86,6 +86,7 @@ class _Compiled:
     company_heads: tuple[str, ...]
     topic: regex.Pattern  # a programme named at a clause's start
     launched: regex.Pattern  # a programme launched at a clause's end
+    launch_verb: re.Pattern  # any one of the launch verbs, which every launched programme follows
     measured: regex.Pattern  # a programme right after an amount (5千元的五倍券)
     people: re.Pattern | regex.Pattern  # the people a share counts, right after it (9成民众)
     pronoun: re.Pattern  # a pronoun as a word of its own
@@ -126,6 +127,7 @@ def _compiled() -> _Compiled:
                             f"(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])[\\p{{Han}}0-9]){{0,{rules.topic_max}}}?(?:{alternation(rules.topic_heads)}))(?![，,；;。、])"),
         launched=regex.compile(f"(?:{alternation(rules.launch_verbs)})[「“『]?(?P<group>(?:(?![{regex.escape(rules.topic_not_in)}])"
                                f"[\\p{{Han}}0-9.]){{0,{rules.topic_max}}}?(?:{alternation([*rules.topic_heads, *rules.launch_heads])}))[」”』]?(?=[，,；;])"),
+        launch_verb=re.compile(alternation(rules.launch_verbs) if rules.launch_verbs else "(?!)"),
         measured=regex.compile(f"(?:[（(][^）)（(]{{0,20}}[）)])?的?(?P<name>(?:(?![{regex.escape(rules.topic_not_in)}])\\p{{Han}}){{0,4}}?"
                                f"(?:{alternation(rules.topic_heads)}))"),
         people=compiled_alike(f"的?(?P<name>{alternation(rules.share_of_people)})"),
@@ -263,7 +265,7 @@ def _groups(text: str, text_in_bmp: bool | None = None) -> list[tuple[int, int, 
     if may_name_a_programme(text):
         for match in c.topic.finditer(text):
             out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
-    if any(verb in text for verb in c.rules.launch_verbs):
+    if c.launch_verb.search(text):  # (one search, not a test per verb)
         for match in c.launched.finditer(text):
             out.append((*match.span("group"), match.group("group"), "PROGRAMME"))
     return out
