@@ -91,7 +91,7 @@ def page_quoted_abbreviations(texts: list[str], province: str | None,
         return {}
     index = _first_characters(province)
     joined = "\n".join(texts)
-    if not index or not _quoted_initials(province).search(joined):
+    if not index or not any(quote.search(joined) for quote in _quoted_initials(province)):
         return {}  # (most pages: no quote holds only the province's initials, so none is read)
     starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))  # of each in the joined text
     out: dict[int, list[tuple[int, str]]] = {}
@@ -107,11 +107,14 @@ def page_quoted_abbreviations(texts: list[str], province: str | None,
 
 
 @functools.cache
-def _quoted_initials(province: str) -> re.Pattern:
-    """A quote of two to four of ``_first_characters(province)``: every quote that
-    page_quoted_abbreviations reads is one, so one search passes over a page without any
-    (most pages), not a look at each of its quotes."""
-    return re.compile(f"[“\"][{re.escape(''.join(_first_characters(province)))}]{{2,4}}[”\"]")
+def _quoted_initials(province: str) -> tuple[re.Pattern, re.Pattern]:
+    """A quote of two to four of ``_first_characters(province)``, opened by “ and by ":
+    every quote that page_quoted_abbreviations reads is one, so a search for each passes
+    over a page without any (most pages), not a look at each of its quotes. One pattern per
+    opening mark: re skips to a literal first character in a fast scan, where it tests a
+    class of two at each character (the two searches ten times as fast as one)."""
+    initials = re.escape("".join(_first_characters(province)))
+    return re.compile(f"“[{initials}]{{2,4}}[”\"]"), re.compile(f"\"[{initials}]{{2,4}}[”\"]")
 
 
 @functools.cache

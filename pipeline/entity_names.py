@@ -157,6 +157,10 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
     division name in ``name``, or 0. True when mentions were added."""
     rules = _compiled()[3]
     stems: dict[str, str] = {}
+    # Where each form stands inside the full name it was cut from: no mention there (the full
+    # name is one), known without a look at the page's other mentions. Most pages write
+    # their short forms nowhere else, and gather those mentions (_Spans) for nothing.
+    in_full_names: set[tuple[int, int]] = set()
     for key, entity in entities.items():
         if entity["type"] != "ORG":
             continue
@@ -164,14 +168,16 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
             stem = _legal_stem(m["text"], rules)
             if not stem:
                 continue
-            for form in (stem, stem[places_in(stem):]):
-                if len(form) >= rules.short_form_min_chars and form not in stems:
-                    stems[form] = key
+            place = places_in(stem)
+            for form, at in ((stem, m["start"]), (stem[place:], m["start"] + place)):
+                if len(form) >= rules.short_form_min_chars:
+                    in_full_names.add((at, at + len(form)))
+                    if form not in stems:
+                        stems[form] = key
     if not stems:
         return False
     added = False
-    # (itemgetter over the chained mention lists: the spans without a Python step per mention)
-    taken = _Spans(map(_SPAN, itertools.chain.from_iterable(e["mentions"] for e in entities.values())))
+    taken = None  # the page's mention spans, gathered at the first form written elsewhere
     forms = list(stems)
     # one search over the page: the sentences joined by a separator no name holds
     texts = [sentence.text for sentence in sentences]
@@ -182,6 +188,11 @@ def short_form_mentions(entities: dict[str, dict], sentences, places_in) -> bool
         a, b = start + shift, end + shift
         if stems[forms[pattern]] not in entities:
             continue
+        if (a, b) in in_full_names:
+            continue  # inside its full name (still a mention: forms found never overlap, so none held it)
+        if taken is None:
+            # (itemgetter over the chained mention lists: the spans without a Python step per mention)
+            taken = _Spans(map(_SPAN, itertools.chain.from_iterable(e["mentions"] for e in entities.values())))
         overlapping = taken.overlapping(a, b)
         if any(not (a <= s and e <= b and (s, e) != (a, b)) for s, e in overlapping):
             continue  # inside the full name, or across another mention
