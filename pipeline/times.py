@@ -28,7 +28,7 @@ import regex
 
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
-from .bmp_regex import BEYOND_BMP, compiled_for_re, first_characters, for_re
+from .bmp_regex import BEYOND_BMP, characters_every_match_holds, compiled_for_re, first_characters, for_re
 from .rules import RuleEntry, RulesError, any_character, load_entries, load_fields, rules_path
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
@@ -84,10 +84,30 @@ class _Fast:
     pipeline, where the other stages push the search out of the processor's caches between
     two documents (regex's compiled search takes about a megabyte, this one a fifth of it),
     and regex tries every position of a window where the standard library's engine skips
-    at once to a character an expression starts with."""
+    at once to a character an expression starts with.
+
+    At a candidate, the expressions are tried one by one, in order, as the whole search's
+    alternation tries them there, but only those that can match: whose match can start
+    with the candidate's character and whose characters the window holds (a 2024年 in a
+    window without 月 or 季 is tried by six expressions of the 36, not by all)."""
     candidates: re.Pattern  # a position where an expression may start: a character one starts with, and `starts`
-    search: re.Pattern  # every expression, tried at a candidate (without `starts`: the candidate matched it)
+    expressions: tuple[re.Pattern, ...]  # each expression alone, in its group r0, r1 … (without `starts`: the candidate matched it)
+    firsts: tuple[frozenset[str], ...]  # per expression: the characters its match can start with
+    held: tuple[frozenset[str], ...]  # per expression: characters every match of it holds
+    held_anywhere: re.Pattern  # a character of any expression's `held`
     groups: tuple[dict[str, tuple[str, ...]], ...]  # per expression: a group's name → its groups in the search
+    # (a candidate's character, the window's `held_anywhere` characters) → the expressions
+    # to try there, in order: filled on first use, a function of the rules alone
+    to_try: dict[tuple[str, frozenset[str]], tuple[re.Pattern, ...]]
+
+    def expressions_for(self, character: str, window_holds: frozenset[str]) -> tuple[re.Pattern, ...]:
+        key = (character, window_holds)
+        found = self.to_try.get(key)
+        if found is None:
+            found = self.to_try[key] = tuple(
+                expression for expression, first, held in zip(self.expressions, self.firsts, self.held)
+                if character in first and held <= window_holds)
+        return found
 
 
 @dataclass(frozen=True)
@@ -126,7 +146,7 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
     starts = for_re(rules.starts, "s")
     if starts is None:
         return None
-    parts, firsts, groups = [], [], []
+    expressions, firsts, held, groups = [], [], [], []
     for i, pattern in enumerate(patterns):
         translated = for_re(pattern, f"r{i}g")
         if translated is None:
@@ -134,20 +154,23 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
         first = first_characters(translated[0])
         if first is None:
             return None
-        parts.append(f"(?P<r{i}>{translated[0]})")
+        try:
+            expressions.append(re.compile(f"(?P<r{i}>{translated[0]})"))
+        except re.error:  # (a lookbehind of no fixed width: regex's syntax)
+            return None
         firsts.append(first)
+        held.append(frozenset(characters_every_match_holds(translated[0])))
         by_name: dict[str, tuple[str, ...]] = {}
         for n, name in enumerate(translated[1]):
             by_name[name] = (*by_name.get(name, ()), f"r{i}g{n}")
         groups.append(by_name)
     try:
-        # (`starts` is matched by the candidate, up to the same end of the window)
-        search = re.compile("|".join(parts))
         # (the character first: the engine then skips at once the positions where it is not)
         candidates = re.compile(f"{any_character(set().union(*firsts)).pattern}(?<=(?={starts[0]})[\\s\\S])")
-    except re.error:  # (a lookbehind of no fixed width: regex's syntax)
+    except re.error:
         return None
-    return _Fast(candidates, search, tuple(groups))
+    return _Fast(candidates, tuple(expressions), tuple(firsts), tuple(held), any_character(set().union(*held)),
+                 tuple(groups), {})
 
 
 # ---------------------------------------------------------------------------- the rules, compiled
@@ -252,7 +275,8 @@ def extract(text: str) -> list[_Found]:
             continue  # 《2024年统计公报》: part of a title
         last = match.lastgroup or ""  # the rule's own group closes last (not always: then asked)
         index = int(last[1:]) if last in c.rule_groups else next(
-            i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
+            i for i in range(len(c.expressions))
+            if f"r{i}" in match.re.groupindex and match.group(f"r{i}") is not None)  # (the fast search: one expression)
         rule = c.expressions[index]
         # (only the matched expression's own groups can be set: the others are not looked up)
         if fast_groups is None:
@@ -295,14 +319,17 @@ def _matches(c: _Compiled, text: str):
                 last = match.end()
                 yield match, None
             continue
+        window_holds = frozenset(fast.held_anywhere.findall(text, a, b))
         for candidate in fast.candidates.finditer(text, max(a, last), b):
             at = candidate.start()
             if at < last:
                 continue  # inside the match before
-            match = fast.search.match(text, at, b)
-            if match is not None:
-                last = match.end()
-                yield match, fast.groups
+            for expression in fast.expressions_for(text[at], window_holds):
+                match = expression.match(text, at, b)
+                if match is not None:
+                    last = match.end()
+                    yield match, fast.groups
+                    break
 
 
 def _windows(anchors, text: str, reach: int):
