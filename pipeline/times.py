@@ -28,7 +28,8 @@ import regex
 
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
-from .bmp_regex import BEYOND_BMP, characters_every_match_holds, compiled_for_re, first_characters, for_re
+from .bmp_regex import (BEYOND_BMP, characters_every_match_holds, compiled_for_re, first_characters, for_re, literal_runs,
+                        widest_match)
 from .rules import RuleEntry, RulesError, any_character, load_entries, load_fields, rules_path
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
@@ -111,6 +112,43 @@ class _Fast:
 
 
 @dataclass(frozen=True)
+class _Stretches:
+    """Where in a text a match of a pattern can lie: near one of the words every match holds
+    (a publication date's 日电 …, 时间, 日期, 来源 …), which a page holds in few places."""
+    words: re.Pattern  # any of the words
+    longest: int  # the longest word's length
+    width: int  # the widest match
+
+    def of(self, text: str) -> list[list[int]]:
+        """The stretches of ``text`` within ``width`` characters of a word, in order, those
+        that meet joined. (A word overlapping one found, which finditer does not report,
+        lies within ``longest`` characters of it: the stretch reaches that much further.)"""
+        out: list[list[int]] = []
+        for word in self.words.finditer(text):
+            a, b = max(0, word.start() - self.width), min(len(text), word.start() + self.longest + self.width)
+            if out and a <= out[-1][1]:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
+        return out
+
+
+def _stretches(pattern: re.Pattern | None) -> _Stretches | None:
+    """The stretches of a publication date's pattern: near the words of its run of literal
+    strings without a digit (a date's digits are on many lines of a page, the words around
+    it on few), the run of the longest shortest string. None when no run has none, or the
+    pattern looks beyond its match (then it is searched in the whole text)."""
+    width = None if pattern is None else widest_match(pattern.pattern)
+    if width is None:
+        return None
+    runs = [run for run in literal_runs(pattern.pattern) if not any(ch.isdigit() for word in run for ch in word)]
+    if not runs:
+        return None
+    words = max(runs, key=lambda run: min(map(len, run)))
+    return _Stretches(re.compile("|".join(map(re.escape, sorted(words)))), max(map(len, words)), width)
+
+
+@dataclass(frozen=True)
 class _Compiled:
     rules: TimeRules
     anchors: re.Pattern
@@ -127,6 +165,7 @@ class _Compiled:
     publication_year: tuple[tuple[regex.Pattern, YearPhrase], ...]
     # (with each, the same search in the standard library's engine, or None: see _Fast)
     publication_dates: tuple[tuple[regex.Pattern, re.Pattern | None, DateRule], ...]
+    publication_date_stretches: tuple[_Stretches | None, ...]  # (for each, of its search in the standard library)
     date_line: regex.Pattern
 
 
@@ -192,6 +231,8 @@ def _compiled() -> _Compiled:
     m = rules.macros
     rule_groups = frozenset(f"r{i}" for i in range(len(expressions)))
     search = regex.compile(f"(?={rules.starts})(?:{'|'.join(parts)})")
+    publication_dates = tuple((regex.compile(_expand(p.pattern, m)), compiled_for_re(_expand(p.pattern, m)), p)
+                              for p in load_entries("times.yaml", "publication_dates", DateRule))
     names = tuple(k for k in search.groupindex if k not in rule_groups)
     return _Compiled(
         rules=rules,
@@ -210,8 +251,8 @@ def _compiled() -> _Compiled:
         base_is_before=tuple(rules.base_is_before),
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
-        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), compiled_for_re(_expand(p.pattern, m)), p)
-                                for p in load_entries("times.yaml", "publication_dates", DateRule)),
+        publication_dates=publication_dates,
+        publication_date_stretches=tuple(_stretches(fast) for _, fast, _ in publication_dates),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
 
@@ -614,8 +655,11 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
     visible = _without_front_matter(raw)
     for text in [*datelines, visible]:
         in_bmp = not BEYOND_BMP.search(text)
-        for pattern, fast_pattern, rule in c.publication_dates:
-            match = (fast_pattern if in_bmp and fast_pattern is not None else pattern).search(text)
+        for (pattern, fast_pattern, rule), stretches in zip(c.publication_dates, c.publication_date_stretches):
+            if in_bmp and fast_pattern is not None:
+                match = _search_stretches(fast_pattern, stretches, text)
+            else:
+                match = pattern.search(text)
             if match:
                 date = _date(match)
                 if date:
@@ -630,6 +674,20 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
             match = c.date_line.match(line)
             if match and _date(match):
                 return _date(match), "under-title" if top else "end"
+    return None
+
+
+def _search_stretches(pattern: re.Pattern, stretches: _Stretches | None, text: str) -> re.Match | None:
+    """``pattern.search(text)``, run only in the stretches of the text where a match can lie
+    (the same first match: every match lies in a stretch, the stretches are searched in
+    order, and the pattern, which looks at nothing beyond its match, matches a stretch
+    where the whole text holds it as it matches there in the whole text)."""
+    if stretches is None:
+        return pattern.search(text)
+    for a, b in stretches.of(text):
+        match = pattern.search(text, a, b)
+        if match is not None:
+            return match
     return None
 
 
