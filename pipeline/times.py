@@ -92,10 +92,11 @@ class _Fast:
     with the candidate's character and whose characters the window holds (a 2024年 in a
     window without 月 or 季 is tried by six expressions of the 36, not by all)."""
     candidates: re.Pattern  # a position where an expression may start: a character one starts with, and `starts`
-    expressions: tuple[re.Pattern, ...]  # each expression alone, in its group r0, r1 … (without `starts`: the candidate matched it)
-    firsts: tuple[frozenset[str], ...]  # per expression: the characters its match can start with
-    held: tuple[frozenset[str], ...]  # per expression: characters every match of it holds
-    held_anywhere: re.Pattern  # a character of any expression's `held`
+    # a character an expression may start with → those that may, each alone in its group r0,
+    # r1 … (without `starts`: the candidate matched it), with the characters every match of it
+    # holds, in order
+    starting_with: dict[str, tuple[tuple[re.Pattern, frozenset[str]], ...]]
+    held_anywhere: re.Pattern  # a character that every match of some expression holds
     groups: tuple[dict[str, tuple[str, ...]], ...]  # per expression: a group's name → its groups in the search
     # (a candidate's character, the window's `held_anywhere` characters) → the expressions
     # to try there, in order: filled on first use, a function of the rules alone
@@ -106,8 +107,7 @@ class _Fast:
         found = self.to_try.get(key)
         if found is None:
             found = self.to_try[key] = tuple(
-                expression for expression, first, held in zip(self.expressions, self.firsts, self.held)
-                if character in first and held <= window_holds)
+                expression for expression, held in self.starting_with.get(character, ()) if held <= window_holds)
         return found
 
 
@@ -208,8 +208,10 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
         candidates = re.compile(f"{any_character(set().union(*firsts)).pattern}(?<=(?={starts[0]})[\\s\\S])")
     except re.error:
         return None
-    return _Fast(candidates, tuple(expressions), tuple(firsts), tuple(held), any_character(set().union(*held)),
-                 tuple(groups), {})
+    starting_with = {character: tuple((expression, chars) for expression, first, chars in zip(expressions, firsts, held)
+                                      if character in first)
+                     for character in set().union(*firsts)}
+    return _Fast(candidates, starting_with, any_character(set().union(*held)), tuple(groups), {})
 
 
 # ---------------------------------------------------------------------------- the rules, compiled
