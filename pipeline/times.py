@@ -115,17 +115,17 @@ class _Fast:
 class _Stretches:
     """Where in a text a match of a pattern can lie: near one of the words every match holds
     (a publication date's 日电 …, 时间, 日期, 来源 …), which a page holds in few places."""
-    words: re.Pattern  # any of the words
-    longest: int  # the longest word's length
+    # the words, one search per first character, which finds each place of one (the search
+    # for a character, the rest looked ahead, runs several times as fast as one for a class)
+    words: tuple[re.Pattern, ...]
     width: int  # the widest match
 
     def of(self, text: str) -> list[list[int]]:
         """The stretches of ``text`` within ``width`` characters of a word, in order, those
-        that meet joined. (A word overlapping one found, which finditer does not report,
-        lies within ``longest`` characters of it: the stretch reaches that much further.)"""
+        that meet joined."""
         out: list[list[int]] = []
-        for word in self.words.finditer(text):
-            a, b = max(0, word.start() - self.width), min(len(text), word.start() + self.longest + self.width)
+        for at in sorted(word.start() for search in self.words for word in search.finditer(text)):
+            a, b = max(0, at - self.width), min(len(text), at + self.width)
             if out and a <= out[-1][1]:
                 out[-1][1] = b
             else:
@@ -145,7 +145,9 @@ def _stretches(pattern: re.Pattern | None) -> _Stretches | None:
     if not runs:
         return None
     words = max(runs, key=lambda run: min(map(len, run)))
-    return _Stretches(re.compile("|".join(map(re.escape, sorted(words)))), max(map(len, words)), width)
+    by_first = {first: sorted(word[1:] for word in words if word[0] == first) for first in sorted({w[0] for w in words})}
+    return _Stretches(tuple(re.compile(f"{re.escape(first)}(?={'|'.join(map(re.escape, rests))})")
+                            for first, rests in by_first.items()), width)
 
 
 @dataclass(frozen=True)
