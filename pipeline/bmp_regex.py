@@ -216,3 +216,102 @@ def _held(items) -> set[str]:
         elif op is _sre.BRANCH:
             held |= set.intersection(*(_held(branch) for branch in arg[1]))
     return held
+
+
+def literal_runs(pattern: str, most: int = 64) -> list[frozenset[str]]:
+    """The runs of ``pattern``'s items (the standard library's syntax; at its top level)
+    that each match one of a few strings: literal characters, a class of a few, an
+    alternative or an optional part of such. For each run, the strings it can match
+    (at most ``most``), less any that holds another of them: every match of the pattern
+    holds one of each run's strings. Read from the standard library's parse; none for a
+    pattern it refuses or reads case-blind, or a Python without the parser."""
+    if _sre_parse is None:
+        return []
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except _sre.error:
+        return []
+    if parsed.state.flags & _sre.SRE_FLAG_IGNORECASE:
+        return []
+    runs: list[frozenset[str]] = []
+    run = None  # the strings of the run so far
+    for item in [*parsed, None]:  # (None: the end, which closes the last run)
+        strings = None if item is None else _strings_of([item], most)
+        if strings is not None and run is not None:
+            joined = {a + b for a in run for b in strings}
+            if len(joined) <= most:
+                run = joined
+                continue
+        if run is not None and "" not in run:  # (the run ends before this item)
+            runs.append(frozenset(s for s in run if not any(t != s and t in s for t in run)))
+        run = strings
+    return runs
+
+
+def _strings_of(items, most: int) -> set[str] | None:
+    """The strings a sequence of parsed items can match, or None: not a few strings."""
+    out = {""}
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            strings = {chr(arg)}
+        elif op is _sre.IN and all(o in (_sre.LITERAL, _sre.RANGE) for o, _ in arg):
+            if sum(1 if o is _sre.LITERAL else a[1] - a[0] + 1 for o, a in arg) > most:
+                return None
+            strings = set()
+            for o, a in arg:
+                strings |= {chr(a)} if o is _sre.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+        elif op is _sre.SUBPATTERN and not (arg[1] or arg[2]):  # (a group that sets no flag)
+            strings = _strings_of(arg[-1], most)
+        elif op is _sre.BRANCH:
+            strings = set()
+            for branch in arg[1]:
+                branch_strings = _strings_of(branch, most)
+                if branch_strings is None:
+                    return None
+                strings |= branch_strings
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[1] == 1:  # x? (or x{1}, x{0,1})
+            strings = _strings_of(arg[-1], most)
+            if strings is not None and arg[0] == 0:
+                strings = strings | {""}
+        else:
+            return None
+        if strings is None or len(strings) > most:
+            return None
+        out = {a + b for a in out for b in strings}
+        if len(out) > most:
+            return None
+    return out
+
+
+def widest_match(pattern: str) -> int | None:
+    """The most characters a match of ``pattern`` (the standard library's syntax) can span;
+    None when that is not bounded or not known, or when the pattern looks beyond its match
+    (a look-around, an anchor, a word boundary, a group reference, a flag): then a search
+    of a stretch of a text may find what the search of the whole text would not."""
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except _sre.error:
+        return None
+    if parsed.state.flags & ~_sre.SRE_FLAG_UNICODE or not _looks_only_at_its_match(parsed):
+        return None
+    widest = parsed.getwidth()[1]
+    return None if widest >= _sre.MAXREPEAT else widest
+
+
+def _looks_only_at_its_match(items) -> bool:
+    for op, arg in items:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY):
+            continue
+        if op is _sre.SUBPATTERN and not (arg[1] or arg[2]):
+            ok = _looks_only_at_its_match(arg[-1])
+        elif op is _sre.BRANCH:
+            ok = all(_looks_only_at_its_match(branch) for branch in arg[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            ok = _looks_only_at_its_match(arg[-1])
+        else:  # AT, ASSERT, ASSERT_NOT, GROUPREF, a possessive or atomic part …
+            return False
+        if not ok:
+            return False
+    return True

@@ -28,7 +28,8 @@ import regex
 
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
-from .bmp_regex import BEYOND_BMP, compiled_for_re, first_characters, for_re
+from .bmp_regex import (BEYOND_BMP, characters_every_match_holds, compiled_for_re, first_characters, for_re, literal_runs,
+                        widest_match)
 from .rules import RuleEntry, RulesError, any_character, load_entries, load_fields, rules_path
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
@@ -84,10 +85,69 @@ class _Fast:
     pipeline, where the other stages push the search out of the processor's caches between
     two documents (regex's compiled search takes about a megabyte, this one a fifth of it),
     and regex tries every position of a window where the standard library's engine skips
-    at once to a character an expression starts with."""
+    at once to a character an expression starts with.
+
+    At a candidate, the expressions are tried one by one, in order, as the whole search's
+    alternation tries them there, but only those that can match: whose match can start
+    with the candidate's character and whose characters the window holds (a 2024年 in a
+    window without 月 or 季 is tried by six expressions of the 36, not by all)."""
     candidates: re.Pattern  # a position where an expression may start: a character one starts with, and `starts`
-    search: re.Pattern  # every expression, tried at a candidate (without `starts`: the candidate matched it)
+    # a character an expression may start with → those that may, each alone in its group r0,
+    # r1 … (without `starts`: the candidate matched it), with the characters every match of it
+    # holds, in order
+    starting_with: dict[str, tuple[tuple[re.Pattern, frozenset[str]], ...]]
+    held_anywhere: re.Pattern  # a character that every match of some expression holds
     groups: tuple[dict[str, tuple[str, ...]], ...]  # per expression: a group's name → its groups in the search
+    # (a candidate's character, the window's `held_anywhere` characters) → the expressions
+    # to try there, in order: filled on first use, a function of the rules alone
+    to_try: dict[tuple[str, frozenset[str]], tuple[re.Pattern, ...]]
+
+    def expressions_for(self, character: str, window_holds: frozenset[str]) -> tuple[re.Pattern, ...]:
+        key = (character, window_holds)
+        found = self.to_try.get(key)
+        if found is None:
+            found = self.to_try[key] = tuple(
+                expression for expression, held in self.starting_with.get(character, ()) if held <= window_holds)
+        return found
+
+
+@dataclass(frozen=True)
+class _Stretches:
+    """Where in a text a match of a pattern can lie: near one of the words every match holds
+    (a publication date's 日电 …, 时间, 日期, 来源 …), which a page holds in few places."""
+    # the words, one search per first character, which finds each place of one (the search
+    # for a character, the rest looked ahead, runs several times as fast as one for a class)
+    words: tuple[re.Pattern, ...]
+    width: int  # the widest match
+
+    def of(self, text: str) -> list[list[int]]:
+        """The stretches of ``text`` within ``width`` characters of a word, in order, those
+        that meet joined."""
+        out: list[list[int]] = []
+        for at in sorted(word.start() for search in self.words for word in search.finditer(text)):
+            a, b = max(0, at - self.width), min(len(text), at + self.width)
+            if out and a <= out[-1][1]:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
+        return out
+
+
+def _stretches(pattern: re.Pattern | None) -> _Stretches | None:
+    """The stretches of a publication date's pattern: near the words of its run of literal
+    strings without a digit (a date's digits are on many lines of a page, the words around
+    it on few), the run of the longest shortest string. None when no run has none, or the
+    pattern looks beyond its match (then it is searched in the whole text)."""
+    width = None if pattern is None else widest_match(pattern.pattern)
+    if width is None:
+        return None
+    runs = [run for run in literal_runs(pattern.pattern) if not any(ch.isdigit() for word in run for ch in word)]
+    if not runs:
+        return None
+    words = max(runs, key=lambda run: min(map(len, run)))
+    by_first = {first: sorted(word[1:] for word in words if word[0] == first) for first in sorted({w[0] for w in words})}
+    return _Stretches(tuple(re.compile(f"{re.escape(first)}(?={'|'.join(map(re.escape, rests))})")
+                            for first, rests in by_first.items()), width)
 
 
 @dataclass(frozen=True)
@@ -107,6 +167,7 @@ class _Compiled:
     publication_year: tuple[tuple[regex.Pattern, YearPhrase], ...]
     # (with each, the same search in the standard library's engine, or None: see _Fast)
     publication_dates: tuple[tuple[regex.Pattern, re.Pattern | None, DateRule], ...]
+    publication_date_stretches: tuple[_Stretches | None, ...]  # (for each, of its search in the standard library)
     date_line: regex.Pattern
 
 
@@ -126,7 +187,7 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
     starts = for_re(rules.starts, "s")
     if starts is None:
         return None
-    parts, firsts, groups = [], [], []
+    expressions, firsts, held, groups = [], [], [], []
     for i, pattern in enumerate(patterns):
         translated = for_re(pattern, f"r{i}g")
         if translated is None:
@@ -134,20 +195,25 @@ def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
         first = first_characters(translated[0])
         if first is None:
             return None
-        parts.append(f"(?P<r{i}>{translated[0]})")
+        try:
+            expressions.append(re.compile(f"(?P<r{i}>{translated[0]})"))
+        except re.error:  # (a lookbehind of no fixed width: regex's syntax)
+            return None
         firsts.append(first)
+        held.append(frozenset(characters_every_match_holds(translated[0])))
         by_name: dict[str, tuple[str, ...]] = {}
         for n, name in enumerate(translated[1]):
             by_name[name] = (*by_name.get(name, ()), f"r{i}g{n}")
         groups.append(by_name)
     try:
-        # (`starts` is matched by the candidate, up to the same end of the window)
-        search = re.compile("|".join(parts))
         # (the character first: the engine then skips at once the positions where it is not)
         candidates = re.compile(f"{any_character(set().union(*firsts)).pattern}(?<=(?={starts[0]})[\\s\\S])")
-    except re.error:  # (a lookbehind of no fixed width: regex's syntax)
+    except re.error:
         return None
-    return _Fast(candidates, search, tuple(groups))
+    starting_with = {character: tuple((expression, chars) for expression, first, chars in zip(expressions, firsts, held)
+                                      if character in first)
+                     for character in set().union(*firsts)}
+    return _Fast(candidates, starting_with, any_character(set().union(*held)), tuple(groups), {})
 
 
 # ---------------------------------------------------------------------------- the rules, compiled
@@ -169,6 +235,8 @@ def _compiled() -> _Compiled:
     m = rules.macros
     rule_groups = frozenset(f"r{i}" for i in range(len(expressions)))
     search = regex.compile(f"(?={rules.starts})(?:{'|'.join(parts)})")
+    publication_dates = tuple((regex.compile(_expand(p.pattern, m)), compiled_for_re(_expand(p.pattern, m)), p)
+                              for p in load_entries("times.yaml", "publication_dates", DateRule))
     names = tuple(k for k in search.groupindex if k not in rule_groups)
     return _Compiled(
         rules=rules,
@@ -187,8 +255,8 @@ def _compiled() -> _Compiled:
         base_is_before=tuple(rules.base_is_before),
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
-        publication_dates=tuple((regex.compile(_expand(p.pattern, m)), compiled_for_re(_expand(p.pattern, m)), p)
-                                for p in load_entries("times.yaml", "publication_dates", DateRule)),
+        publication_dates=publication_dates,
+        publication_date_stretches=tuple(_stretches(fast) for _, fast, _ in publication_dates),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
 
@@ -252,7 +320,8 @@ def extract(text: str) -> list[_Found]:
             continue  # 《2024年统计公报》: part of a title
         last = match.lastgroup or ""  # the rule's own group closes last (not always: then asked)
         index = int(last[1:]) if last in c.rule_groups else next(
-            i for i in range(len(c.expressions)) if match.group(f"r{i}") is not None)
+            i for i in range(len(c.expressions))
+            if f"r{i}" in match.re.groupindex and match.group(f"r{i}") is not None)  # (the fast search: one expression)
         rule = c.expressions[index]
         # (only the matched expression's own groups can be set: the others are not looked up)
         if fast_groups is None:
@@ -295,14 +364,17 @@ def _matches(c: _Compiled, text: str):
                 last = match.end()
                 yield match, None
             continue
+        window_holds = frozenset(fast.held_anywhere.findall(text, a, b))
         for candidate in fast.candidates.finditer(text, max(a, last), b):
             at = candidate.start()
             if at < last:
                 continue  # inside the match before
-            match = fast.search.match(text, at, b)
-            if match is not None:
-                last = match.end()
-                yield match, fast.groups
+            for expression in fast.expressions_for(text[at], window_holds):
+                match = expression.match(text, at, b)
+                if match is not None:
+                    last = match.end()
+                    yield match, fast.groups
+                    break
 
 
 def _windows(anchors, text: str, reach: int):
@@ -587,8 +659,11 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
     visible = _without_front_matter(raw)
     for text in [*datelines, visible]:
         in_bmp = not BEYOND_BMP.search(text)
-        for pattern, fast_pattern, rule in c.publication_dates:
-            match = (fast_pattern if in_bmp and fast_pattern is not None else pattern).search(text)
+        for (pattern, fast_pattern, rule), stretches in zip(c.publication_dates, c.publication_date_stretches):
+            if in_bmp and fast_pattern is not None:
+                match = _search_stretches(fast_pattern, stretches, text)
+            else:
+                match = pattern.search(text)
             if match:
                 date = _date(match)
                 if date:
@@ -603,6 +678,20 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
             match = c.date_line.match(line)
             if match and _date(match):
                 return _date(match), "under-title" if top else "end"
+    return None
+
+
+def _search_stretches(pattern: re.Pattern, stretches: _Stretches | None, text: str) -> re.Match | None:
+    """``pattern.search(text)``, run only in the stretches of the text where a match can lie
+    (the same first match: every match lies in a stretch, the stretches are searched in
+    order, and the pattern, which looks at nothing beyond its match, matches a stretch
+    where the whole text holds it as it matches there in the whole text)."""
+    if stretches is None:
+        return pattern.search(text)
+    for a, b in stretches.of(text):
+        match = pattern.search(text, a, b)
+        if match is not None:
+            return match
     return None
 
 

@@ -250,3 +250,22 @@ def test_the_fast_publication_dates_find_what_regex_finds():
         for text in texts:
             a, b = slow.search(text), fast.search(text)
             assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+
+
+def test_the_publication_dates_searched_near_their_words_find_what_the_whole_search_finds():
+    from pipeline import bmp_regex, times
+
+    c = times._compiled()
+    assert all(c.publication_date_stretches)  # (each pattern holds a run of words and looks only at its match)
+    assert sorted(bmp_regex.literal_runs(r"(?:发布时间|时间|日期)[:：]?\d")[0]) == ["日期", "时间"]
+    assert bmp_regex.widest_match(r"(?<!\d)20\d\d") is None and bmp_regex.widest_match("a[^b]{0,30}?c") == 32
+    filler = "增长" * 20 + "\n"
+    texts = ["新华社北京2024年3月5日电（记者 王明）", "发布时间：2011-05-31\n今年", "發布時間：2021/10/12 10:30",
+             "时间时间：2022年7月8日", "日期日期" + "很" * 28 + "2022年7月8日", "时间：" + "很" * 30 + "2022年7月8日",
+             "时间：" + "很" * 31 + "2022年7月8日", filler + "来源：某某日报 2020-04-03" + filler, "来源" + filler * 3 + "日期：2020-4-3",
+             "2024年13月5日电，2024年3月5日电", "日期：2024年2月30日 时间：2024年3月1日", filler * 2]
+    for (slow, fast, _), stretches in zip(c.publication_dates, c.publication_date_stretches):
+        for text in texts:
+            for at in range(len(text) + 1):  # (each stretch's edges at every place of the text)
+                whole, near = fast.search(text, at), times._search_stretches(fast, stretches, text[at:])
+                assert (whole and (whole.start() - at, whole.groupdict())) == (near and (near.start(), near.groupdict()))
