@@ -2,8 +2,9 @@
 for text of the Basic Multilingual Plane: the same matches, from a compiled search a fifth
 the size of regex's, which stays in the processor's caches between the stages; and the
 characters a pattern's match can start with (read from the standard library's parse), so
-that a search is tried only where one can start, and the characters every match holds, so
-that a text without them is refuted by one search of a character.
+that a search is tried only where one can start; the characters every match holds, so
+that a text without them is refuted by one search of a character; and the words every match
+holds with the widest match, so that a pattern is searched only near those words.
 
 A text with a character beyond the plane (BEYOND_BMP) is searched by regex: the classes are
 written out over the plane only, so as to cost little at start-up."""

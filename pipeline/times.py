@@ -28,9 +28,9 @@ import regex
 
 from .model import Document, TimeExpression, records
 from .numbers import parse_number
-from .bmp_regex import (BEYOND_BMP, characters_every_match_holds, compiled_for_re, first_characters, for_re, literal_runs,
-                        widest_match)
+from .bmp_regex import BEYOND_BMP, compiled_for_re
 from .rules import RuleEntry, RulesError, any_character, load_entries, load_fields, rules_path
+from .time_search import FastSearch, Stretches, fast_search, search_stretches, stretches_of_matches
 
 Kind = Literal["point", "period", "range", "relative", "streak", "base", "present", "dateline"]
 
@@ -79,78 +79,6 @@ class TimeRules(RuleEntry):
 
 
 @dataclass(frozen=True)
-class _Fast:
-    """The search in the standard library's engine, for a text of the Basic Multilingual
-    Plane (see _fast_search): the same matches as ``search`` in a third less time in the
-    pipeline, where the other stages push the search out of the processor's caches between
-    two documents (regex's compiled search takes about a megabyte, this one a fifth of it),
-    and regex tries every position of a window where the standard library's engine skips
-    at once to a character an expression starts with.
-
-    At a candidate, the expressions are tried one by one, in order, as the whole search's
-    alternation tries them there, but only those that can match: whose match can start
-    with the candidate's character and whose characters the window holds (a 2024年 in a
-    window without 月 or 季 is tried by six expressions of the 36, not by all)."""
-    candidates: re.Pattern  # a position where an expression may start: a character one starts with, and `starts`
-    # a character an expression may start with → those that may, each alone in its group r0,
-    # r1 … (without `starts`: the candidate matched it), with the characters every match of it
-    # holds, in order
-    starting_with: dict[str, tuple[tuple[re.Pattern, frozenset[str]], ...]]
-    held_anywhere: re.Pattern  # a character that every match of some expression holds
-    groups: tuple[dict[str, tuple[str, ...]], ...]  # per expression: a group's name → its groups in the search
-    # (a candidate's character, the window's `held_anywhere` characters) → the expressions
-    # to try there, in order: filled on first use, a function of the rules alone
-    to_try: dict[tuple[str, frozenset[str]], tuple[re.Pattern, ...]]
-
-    def expressions_for(self, character: str, window_holds: frozenset[str]) -> tuple[re.Pattern, ...]:
-        key = (character, window_holds)
-        found = self.to_try.get(key)
-        if found is None:
-            found = self.to_try[key] = tuple(
-                expression for expression, held in self.starting_with.get(character, ()) if held <= window_holds)
-        return found
-
-
-@dataclass(frozen=True)
-class _Stretches:
-    """Where in a text a match of a pattern can lie: near one of the words every match holds
-    (a publication date's 日电 …, 时间, 日期, 来源 …), which a page holds in few places."""
-    # the words, one search per first character, which finds each place of one (the search
-    # for a character, the rest looked ahead, runs several times as fast as one for a class)
-    words: tuple[re.Pattern, ...]
-    width: int  # the widest match
-
-    def of(self, text: str) -> list[list[int]]:
-        """The stretches of ``text`` within ``width`` characters of a word, in order, those
-        that meet joined."""
-        out: list[list[int]] = []
-        for at in sorted(word.start() for search in self.words for word in search.finditer(text)):
-            a, b = max(0, at - self.width), min(len(text), at + self.width)
-            if out and a <= out[-1][1]:
-                out[-1][1] = b
-            else:
-                out.append([a, b])
-        return out
-
-
-def _stretches(pattern: re.Pattern | None) -> _Stretches | None:
-    """The stretches of a publication date's pattern: near the words of its run of literal
-    strings without a digit (a date's digits are on many lines of a page, the words around
-    it on few), the run of the longest shortest string. None when no run has none, or the
-    pattern looks beyond its match (then it is searched in the whole text)."""
-    width = None if pattern is None else widest_match(pattern.pattern)
-    if width is None:
-        return None
-    runs = [run for run in literal_runs(pattern.pattern) if not any(ch.isdigit() for word in run for ch in word)]
-    if not runs:
-        return None
-    words = max(runs, key=lambda run: min(map(len, run)))
-    by_first = {first: sorted(word[1:] for word in words if word[0] == first) for first in sorted({w[0] for w in words})}
-    return _Stretches(tuple(re.compile(f"{re.escape(first)}(?={'|'.join(map(re.escape, rests))})")
-                            for first, rests in by_first.items()), width)
-
-
-@dataclass(frozen=True)
 class _Compiled:
     rules: TimeRules
     anchors: re.Pattern
@@ -159,15 +87,15 @@ class _Compiled:
     names: tuple[str, ...]  # the expressions' own groups (y, m, q …)
     rule_names: tuple[tuple[str, ...], ...]  # for each expression, the groups its own pattern holds
     search: regex.Pattern  # every expression, one group per rule: r0, r1 …
-    fast: _Fast | None  # None: the rules hold what for_re does not translate (then `search` runs)
+    fast: FastSearch | None  # None: the rules hold what for_re does not translate (then `search` runs)
     year_list: regex.Pattern
     base_is_after: regex.Pattern
     base_before: tuple[str, ...]  # (tuples: str.endswith tries them all in one call)
     base_is_before: tuple[str, ...]
     publication_year: tuple[tuple[regex.Pattern, YearPhrase], ...]
-    # (with each, the same search in the standard library's engine, or None: see _Fast)
+    # (with each, the same search in the standard library's engine, or None: see FastSearch)
     publication_dates: tuple[tuple[regex.Pattern, re.Pattern | None, DateRule], ...]
-    publication_date_stretches: tuple[_Stretches | None, ...]  # (for each, of its search in the standard library)
+    publication_date_stretches: tuple[Stretches | None, ...]  # (for each, of its search in the standard library)
     date_line: regex.Pattern
 
 
@@ -176,44 +104,6 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
         for name, body in macros.items():
             pattern = pattern.replace("{" + name + "}", f"(?:{body})")
     return pattern
-
-
-# ---------------------------------------------------------------------------- the search in the standard library
-
-def _fast_search(rules: TimeRules, patterns: list[str]) -> _Fast | None:
-    """The search of ``patterns`` (expanded), in order, in the standard library's engine,
-    tried only where one of them can start: at a character that one starts with, where
-    `starts` matches."""
-    starts = for_re(rules.starts, "s")
-    if starts is None:
-        return None
-    expressions, firsts, held, groups = [], [], [], []
-    for i, pattern in enumerate(patterns):
-        translated = for_re(pattern, f"r{i}g")
-        if translated is None:
-            return None
-        first = first_characters(translated[0])
-        if first is None:
-            return None
-        try:
-            expressions.append(re.compile(f"(?P<r{i}>{translated[0]})"))
-        except re.error:  # (a lookbehind of no fixed width: regex's syntax)
-            return None
-        firsts.append(first)
-        held.append(frozenset(characters_every_match_holds(translated[0])))
-        by_name: dict[str, tuple[str, ...]] = {}
-        for n, name in enumerate(translated[1]):
-            by_name[name] = (*by_name.get(name, ()), f"r{i}g{n}")
-        groups.append(by_name)
-    try:
-        # (the character first: the engine then skips at once the positions where it is not)
-        candidates = re.compile(f"{any_character(set().union(*firsts)).pattern}(?<=(?={starts[0]})[\\s\\S])")
-    except re.error:
-        return None
-    starting_with = {character: tuple((expression, chars) for expression, first, chars in zip(expressions, firsts, held)
-                                      if character in first)
-                     for character in set().union(*firsts)}
-    return _Fast(candidates, starting_with, any_character(set().union(*held)), tuple(groups), {})
 
 
 # ---------------------------------------------------------------------------- the rules, compiled
@@ -248,7 +138,7 @@ def _compiled() -> _Compiled:
         # the lookahead rejects at once the positions where no expression can start (most of
         # a text): without it every alternative is tried at every character
         search=search,
-        fast=_fast_search(rules, patterns),
+        fast=fast_search(rules.starts, patterns),
         year_list=regex.compile(_expand(rules.year_list, m)),
         base_is_after=regex.compile(rules.base_is_after),  # matched at an expression's end
         base_before=tuple(rules.base_before),
@@ -256,7 +146,7 @@ def _compiled() -> _Compiled:
         publication_year=tuple((regex.compile(_expand(p.pattern, m)), p)
                                for p in load_entries("times.yaml", "publication_year", YearPhrase)),
         publication_dates=publication_dates,
-        publication_date_stretches=tuple(_stretches(fast) for _, fast, _ in publication_dates),
+        publication_date_stretches=tuple(stretches_of_matches(fast) for _, fast, _ in publication_dates),
         date_line=regex.compile(rules.date_line, regex.MULTILINE))
 
 
@@ -352,7 +242,7 @@ def _matches(c: _Compiled, text: str):
     found by a plain character scan): most of a page's text is never tried (the lookbehinds
     still see the text before a window).
 
-    In a window, the fast search (_Fast) finds the positions where an expression may start
+    In a window, the fast search (FastSearch) finds the positions where an expression may start
     (`candidates`, in one scan), and tries the expressions at each, in order, as the whole
     search would try them there: the same first match."""
     reach = c.rules.anchor_reach
@@ -661,7 +551,7 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
         in_bmp = not BEYOND_BMP.search(text)
         for (pattern, fast_pattern, rule), stretches in zip(c.publication_dates, c.publication_date_stretches):
             if in_bmp and fast_pattern is not None:
-                match = _search_stretches(fast_pattern, stretches, text)
+                match = search_stretches(fast_pattern, stretches, text)
             else:
                 match = pattern.search(text)
             if match:
@@ -678,20 +568,6 @@ def date_in_text(raw: str, datelines: list[str]) -> tuple[datetime.date, str] | 
             match = c.date_line.match(line)
             if match and _date(match):
                 return _date(match), "under-title" if top else "end"
-    return None
-
-
-def _search_stretches(pattern: re.Pattern, stretches: _Stretches | None, text: str) -> re.Match | None:
-    """``pattern.search(text)``, run only in the stretches of the text where a match can lie
-    (the same first match: every match lies in a stretch, the stretches are searched in
-    order, and the pattern, which looks at nothing beyond its match, matches a stretch
-    where the whole text holds it as it matches there in the whole text)."""
-    if stretches is None:
-        return pattern.search(text)
-    for a, b in stretches.of(text):
-        match = pattern.search(text, a, b)
-        if match is not None:
-            return match
     return None
 
 

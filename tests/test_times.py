@@ -253,7 +253,7 @@ def test_the_fast_publication_dates_find_what_regex_finds():
 
 
 def test_the_publication_dates_searched_near_their_words_find_what_the_whole_search_finds():
-    from pipeline import bmp_regex, times
+    from pipeline import bmp_regex, time_search, times
 
     c = times._compiled()
     assert all(c.publication_date_stretches)  # (each pattern holds a run of words and looks only at its match)
@@ -267,5 +267,5 @@ def test_the_publication_dates_searched_near_their_words_find_what_the_whole_sea
     for (slow, fast, _), stretches in zip(c.publication_dates, c.publication_date_stretches):
         for text in texts:
             for at in range(len(text) + 1):  # (each stretch's edges at every place of the text)
-                whole, near = fast.search(text, at), times._search_stretches(fast, stretches, text[at:])
+                whole, near = fast.search(text, at), time_search.search_stretches(fast, stretches, text[at:])
                 assert (whole and (whole.start() - at, whole.groupdict())) == (near and (near.start(), near.groupdict()))
