@@ -116,6 +116,19 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     return None if first is None or can_be_empty else frozenset(first)
 
 
+def _is_plain_class(items) -> bool:
+    """A parsed class […] of characters and ranges only (no negation, no category)."""
+    return all(op in (_sre.LITERAL, _sre.RANGE) for op, _ in items)
+
+
+def _class_members(items) -> set[str]:
+    """The characters of a plain class (see _is_plain_class)."""
+    members: set[str] = set()
+    for op, arg in items:
+        members |= {chr(arg)} if op is _sre.LITERAL else {chr(x) for x in range(arg[0], arg[1] + 1)}
+    return members
+
+
 def _first_of(items) -> tuple[set[str] | None, bool]:
     """(the characters a sequence of parsed items can start with, or None for not known;
     whether it can match nothing)."""
@@ -125,10 +138,8 @@ def _first_of(items) -> tuple[set[str] | None, bool]:
             continue
         if op is _sre.LITERAL:
             item, empty = {chr(arg)}, False
-        elif op is _sre.IN and all(o in (_sre.LITERAL, _sre.RANGE) for o, _ in arg):
-            item, empty = set(), False
-            for o, a in arg:
-                item |= {chr(a)} if o is _sre.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+        elif op is _sre.IN and _is_plain_class(arg):
+            item, empty = _class_members(arg), False
         elif op is _sre.SUBPATTERN and not (arg[1] or arg[2]):  # (a group that sets no flag)
             item, empty = _first_of(arg[-1])
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
@@ -255,12 +266,10 @@ def _strings_of(items, most: int) -> set[str] | None:
     for op, arg in items:
         if op is _sre.LITERAL:
             strings = {chr(arg)}
-        elif op is _sre.IN and all(o in (_sre.LITERAL, _sre.RANGE) for o, _ in arg):
+        elif op is _sre.IN and _is_plain_class(arg):
             if sum(1 if o is _sre.LITERAL else a[1] - a[0] + 1 for o, a in arg) > most:
                 return None
-            strings = set()
-            for o, a in arg:
-                strings |= {chr(a)} if o is _sre.LITERAL else {chr(x) for x in range(a[0], a[1] + 1)}
+            strings = _class_members(arg)
         elif op is _sre.SUBPATTERN and not (arg[1] or arg[2]):  # (a group that sets no flag)
             strings = _strings_of(arg[-1], most)
         elif op is _sre.BRANCH:

@@ -33,7 +33,7 @@ from .model import Claim, Document, Quantity, Sentence, records
 from .rules import RuleEntry, alternation, any_character, compile_rule, load_entries, load_fields, rule_pattern
 from .bmp_regex import BEYOND_BMP, characters_every_match_holds, compiled_alike, compiled_for_re
 from .claim_kinds import continues_a_list, kind_and_sign
-from .isolation import record_failure
+from .isolation import isolated_each
 from .segment import alone_in_dictionary, runs, words
 from .subject_cues import last_clause_break
 from .subjects import SubjectResolver
@@ -584,22 +584,18 @@ def annotate_claims(doc: Document) -> None:
     ctx = _Context(doc, subjects.ordered_mentions())
     if doc.scope is None:
         doc.scope = subjects.scope  # (the place the page names itself by)
-    claims: list[dict] = []  # Claim fields, validated together at the end
+    quantities = doc.quantities
     previous: tuple[int, int, str, int, str] | None = None  # sentence, end, kind, sign, indicator
-    # An amount that fails costs its own claim, recorded with its sentence, not the stage: as
-    # ``isolated`` per amount would, but with one ``try`` around the loop, entered again after
-    # the amount that failed (a hot loop then pays for no call and no label per amount).
-    quantities, index = doc.quantities, 0
-    while index < len(quantities):
-        try:
-            for index in range(index, len(quantities)):
-                row, previous = _claim(doc, ctx, subjects, index, quantities[index], previous)
-                if row is not None:
-                    claims.append(row)
-        except Exception as exc:  # noqa: BLE001 — recorded per amount, the stage goes on
-            record_failure(doc, "claims", f"sentence {quantities[index].sentence}", exc)
-        index += 1
-    doc.claims = records(Claim, claims)
+
+    def claim_of(index: int) -> dict | None:
+        nonlocal previous  # (left as it was when the amount fails)
+        row, previous = _claim(doc, ctx, subjects, index, quantities[index], previous)
+        return row
+
+    # an amount that fails costs its own claim, recorded with its sentence, not the stage
+    rows = isolated_each(doc, "claims", range(len(quantities)), claim_of,
+                         unit_name=lambda index: f"sentence {quantities[index].sentence}")
+    doc.claims = records(Claim, [row for _, row in rows if row is not None])  # (validated together)
 
 
 def _claim(doc: Document, ctx: "_Context", subjects: SubjectResolver, index: int, quantity,

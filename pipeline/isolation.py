@@ -26,18 +26,19 @@ def isolated(doc: Document, stage: str, unit: str, func: Callable[..., T], *args
         return default
 
 
-def isolated_each(doc: Document, stage: str, units: Sequence[U], func: Callable[[U], T]) -> Iterator[tuple[int, T]]:
+def isolated_each(doc: Document, stage: str, units: Sequence[U], func: Callable[[U], T],
+                  unit_name: Callable[[int], str] = "sentence {}".format) -> Iterator[tuple[int, T]]:
     """(index, ``func(unit)``) for each of ``units`` that does not fail, as ``isolated`` per
-    unit would give them (a failure recorded as ``STAGE: sentence N: …``), but with one
-    ``try`` around the loop, entered again after a failed unit: a hot loop then pays for no
-    call per unit."""
+    unit would give them (a failure recorded as ``STAGE: UNIT: …``, the unit named from its
+    index: ``sentence N``), but with one ``try`` around the loop, entered again after a
+    failed unit: a hot loop then pays for no call and no label per unit."""
     index = 0
     while index < len(units):
         try:
             for index in range(index, len(units)):
                 yield index, func(units[index])
         except Exception as exc:  # noqa: BLE001 — recorded per unit, the stage goes on
-            record_failure(doc, stage, f"sentence {index}", exc)
+            record_failure(doc, stage, unit_name(index), exc)
         index += 1
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+from .isolation import isolated_each
 from .model import Document, Quantity, records
 from .quantity_rules import traditional_share
 
@@ -89,7 +90,6 @@ def annotate_quantities(doc: Document) -> None:
 def _sentence_matches(doc: Document, simplified: bool) -> list[tuple[int, int, QuantityMatch]]:
     """(sentence index, sentence start, match) of every amount of every sentence; a sentence
     whose extraction fails costs that sentence alone (isolation.isolated_each)."""
-    from .isolation import isolated_each
     from .quantities import find_quantities
 
     sentences = doc.sentences

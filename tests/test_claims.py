@@ -299,7 +299,6 @@ def test_an_amount_per_period_is_still_a_claim():
     assert one("在满洲里口岸，平均每天有8趟班列通关。", "8趟").subject_id == "fac:满洲里口岸"
 
 
-
 def test_a_sentence_beyond_the_plane_reads_the_not_claim_patterns_by_regex():
     # (𠀀, U+20000, is Han to regex: 前10万人𠀀登记 fits eligibility_first's \p{Han}{0,2}, which
     # the standard library's translation writes out over the plane only)
